@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Prints the weight of the built page in dist/: wasm, JavaScript and CSS, raw and gzipped.
+# Build first with `trunk build --release` (scripts/test.sh does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dist=${1:-dist}
+[ -d "$dist" ] || { echo "no $dist/: run 'trunk build --release' first" >&2; exit 1; }
+row() { awk -v k="$1" -v r="$2" -v g="$3" -v n="$4" 'BEGIN { printf "%-6s %9.1f KB %9.1f KB  %s\n", k, r / 1024, g / 1024, n }'; }
+printf '%-6s %12s %12s  %s\n' kind raw gzipped files
+total_raw=0; total_gz=0
+for kind in wasm js css html; do
+  raw=0; gz=0; names=()
+  while IFS= read -r -d '' file; do
+    raw=$((raw + $(stat -c %s "$file")))
+    gz=$((gz + $(gzip -9 -c "$file" | wc -c)))
+    names+=("$(basename "$file")")
+  done < <(find "$dist" -maxdepth 1 -name "*.$kind" -print0)
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+  row "$kind" "$raw" "$gz" "${names[*]:-}"
+done
+row total "$total_raw" "$total_gz" ""

@@ -1,0 +1,16 @@
+//! Agent State Doctor: diagnoses why a NICE CXone agent shows as "not logged in".
+//!
+//! The pure modules (inputs, links, relay templates) build and test natively; the page itself
+//! (`ui`) is compiled only for the browser.
+
+pub mod inputs;
+pub mod link;
+pub mod percent;
+pub mod relay;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+/// The page's version, shown in the footer and in reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,49 @@
+//! The few places the page touches the browser directly: the address bar and the clipboard.
+
+use wasm_bindgen::JsValue;
+
+/// The page's full address (`location.href`), used to resolve relative relay templates.
+pub fn page_url() -> String {
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+/// The query string and fragment of the address bar, each with its leading `?`/`#`.
+pub fn query_and_fragment() -> (String, String) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return (String::new(), String::new());
+    };
+    (location.search().unwrap_or_default(), location.hash().unwrap_or_default())
+}
+
+/// The address of this page without query or fragment: where a copied link points.
+pub fn page_address() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
+}
+
+/// Rewrites the address bar without reloading and without adding a history entry.
+pub fn replace_address(query: &str, fragment: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let path = window.location().pathname().unwrap_or_default();
+    let mut url = path;
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(query);
+    }
+    if !fragment.is_empty() {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Puts `text` on the clipboard; answers whether the browser accepted it.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
