@@ -3,9 +3,11 @@
 //! The pure modules (inputs, links, relay templates) build and test natively; the page itself
 //! (`ui`) is compiled only for the browser.
 
+pub mod engine;
 pub mod inputs;
 pub mod link;
 pub mod percent;
+pub mod profile;
 pub mod relay;
 pub mod url;
 

@@ -1,0 +1,280 @@
+//! Reading an answer before any call-specific meaning: is it the API's JSON, a refusal status,
+//! or one of the ways a call fails (no answer, a relay's error, an HTML page, 429, 5xx, timeout)?
+
+use super::exchange::{Answer, RequestKind, Response};
+use serde_json::Value;
+
+/// Why a call gave nothing usable. Each maps to one verdict (see `Diagnosis::fail`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// `fetch` failed: CORS, DNS, network, or a relay that is down or drops CORS headers.
+    NoAnswer { message: String },
+    /// Over the time limit.
+    TimedOut { after_ms: u64 },
+    /// The relay reports that it cannot reach the host (`X-Relay-Error`, `proxy error ... ENOTFOUND`).
+    TenantUnreachable { detail: String },
+    /// An answer that is not the API's.
+    NotApi { detail: String },
+    /// The reference relay refuses the host (403 `X-Relay-Error: forbidden-host`).
+    RelayRefusedHost,
+    /// 429 after the retries allowed.
+    RateLimited { tries: u32, waited_ms: u64 },
+    /// 5xx, or a status the call never uses.
+    ServiceError { status: u16, detail: String },
+    /// The token endpoint refuses the credentials.
+    BadCredentials { status: u16, error: Option<String> },
+    /// 401 from the API on a fresh token.
+    TokenRejected,
+    /// 403 from the API.
+    Forbidden { status: u16 },
+}
+
+impl Failure {
+    /// Lower ranks are more fundamental and win when several calls of one round fail.
+    pub(crate) fn rank(&self) -> u8 {
+        match self {
+            Failure::NoAnswer { .. } => 0,
+            Failure::RelayRefusedHost => 1,
+            Failure::TenantUnreachable { .. } => 2,
+            Failure::NotApi { .. } => 3,
+            Failure::TimedOut { .. } => 4,
+            Failure::BadCredentials { .. } => 5,
+            Failure::TokenRejected => 6,
+            Failure::RateLimited { .. } => 7,
+            Failure::ServiceError { .. } => 8,
+            Failure::Forbidden { .. } => 9,
+        }
+    }
+
+    /// The branch id every call check has for this failure.
+    pub(crate) fn branch(&self) -> &'static str {
+        match self {
+            Failure::NoAnswer { .. } => "no_answer",
+            Failure::TimedOut { .. } => "timeout",
+            Failure::TenantUnreachable { .. } => "tenant_unreachable",
+            Failure::NotApi { .. } => "not_api",
+            Failure::RelayRefusedHost => "relay_refused_host",
+            Failure::RateLimited { .. } => "rate_limited",
+            Failure::ServiceError { .. } => "service_error",
+            Failure::BadCredentials { .. } => "refused",
+            Failure::TokenRejected => "token_rejected",
+            Failure::Forbidden { .. } => "forbidden",
+        }
+    }
+
+    /// One line describing what happened.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Failure::NoAnswer { message } => format!("No answer at all ({message})."),
+            Failure::TimedOut { after_ms } => {
+                format!("No answer within the time limit ({} s).", after_ms / 1000)
+            }
+            Failure::TenantUnreachable { detail } => {
+                format!("The relay could not reach the API host: {detail}.")
+            }
+            Failure::NotApi { detail } => format!("The answer is not the API's: {detail}."),
+            Failure::RelayRefusedHost => {
+                "The relay refused to forward to this host (403, X-Relay-Error: forbidden-host)."
+                    .into()
+            }
+            Failure::RateLimited { tries, waited_ms } => {
+                format!(
+                    "Still 429 Too Many Requests after {tries} tries and {:.1} s of waiting.",
+                    *waited_ms as f64 / 1000.0
+                )
+            }
+            Failure::ServiceError { status, detail } => {
+                format!("The API answered {status}{detail}.")
+            }
+            Failure::BadCredentials {
+                status,
+                error: Some(error),
+            } => format!("The token endpoint answered {status} ({error})."),
+            Failure::BadCredentials {
+                status,
+                error: None,
+            } => format!("The token endpoint answered {status}."),
+            Failure::TokenRejected => {
+                "The API answered 401 to a token issued moments before.".into()
+            }
+            Failure::Forbidden { status } => format!("The API answered {status} Forbidden."),
+        }
+    }
+}
+
+/// An answer read without call-specific meaning.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Reading {
+    /// A 2xx answer with JSON (an empty body counts as `{}` or `[]` where the endpoint allows it).
+    Json(Value),
+    /// A 4xx status for the call to interpret (401, 403, 404, 400 ...), with its JSON if any.
+    Status { status: u16, json: Option<Value> },
+    /// 429, with the wait `Retry-After` asks for, if readable.
+    TooMany { retry_after_ms: Option<u64> },
+    /// The call gave nothing usable.
+    Failed(Failure),
+}
+
+/// Reads `answer` to a call of `kind`.
+pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Reading {
+    let response = match answer {
+        Answer::Response(r) => r,
+        Answer::NoAnswer { message, .. } => {
+            return Reading::Failed(Failure::NoAnswer {
+                message: message.clone(),
+            })
+        }
+        Answer::TimedOut { elapsed_ms } => {
+            return Reading::Failed(Failure::TimedOut {
+                after_ms: (*elapsed_ms).max(timeout_ms),
+            })
+        }
+    };
+    if let Some(kind) = response.header("x-relay-error") {
+        let kind = kind.trim().to_ascii_lowercase();
+        if kind == "forbidden-host" {
+            return Reading::Failed(Failure::RelayRefusedHost);
+        }
+        let detail = relay_error_detail(response).unwrap_or_default();
+        let detail = if detail.is_empty() {
+            kind.clone()
+        } else {
+            format!("{kind}: {detail}")
+        };
+        return Reading::Failed(Failure::TenantUnreachable { detail });
+    }
+    let trimmed = response.body.trim();
+    let json = serde_json::from_str::<Value>(trimmed).ok();
+    let lower = response.body.to_ascii_lowercase();
+    // cors-anywhere reports its own failures as plain text, whatever the status.
+    if json.is_none() && lower.contains("proxy error") {
+        const HOST_ERRORS: [&str; 6] = [
+            "enotfound",
+            "eai_again",
+            "econnrefused",
+            "etimedout",
+            "econnreset",
+            "ehostunreach",
+        ];
+        let first_line = response
+            .body
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(200)
+            .collect::<String>();
+        return Reading::Failed(if HOST_ERRORS.iter().any(|e| lower.contains(e)) {
+            Failure::TenantUnreachable { detail: first_line }
+        } else {
+            Failure::NotApi {
+                detail: format!("a relay's error text ({first_line})"),
+            }
+        });
+    }
+    if response.status == 429 {
+        return Reading::TooMany {
+            retry_after_ms: retry_after_ms(response),
+        };
+    }
+    if response.status >= 500 {
+        let detail = match status_text(response) {
+            Some(text) => format!(" ({text})"),
+            None => String::new(),
+        };
+        return Reading::Failed(Failure::ServiceError {
+            status: response.status,
+            detail,
+        });
+    }
+    if is_html(response) {
+        return Reading::Failed(Failure::NotApi {
+            detail: format!(
+                "an HTML page with status {} came back instead of JSON",
+                response.status
+            ),
+        });
+    }
+    if (200..300).contains(&response.status) {
+        if let Some(json) = json {
+            return Reading::Json(json);
+        }
+        if trimmed.is_empty() {
+            match kind {
+                RequestKind::AgentState | RequestKind::User => {
+                    return Reading::Json(Value::Object(Default::default()))
+                }
+                RequestKind::StateList => return Reading::Json(Value::Array(Vec::new())),
+                _ => {}
+            }
+        }
+        let what = if trimmed.is_empty() {
+            "an empty body".to_string()
+        } else {
+            format!("text that is not JSON ({})", preview(trimmed))
+        };
+        return Reading::Failed(Failure::NotApi {
+            detail: format!("a {} answer with {what}", response.status),
+        });
+    }
+    if (300..400).contains(&response.status) {
+        return Reading::Failed(Failure::NotApi {
+            detail: format!("a redirect ({})", response.status),
+        });
+    }
+    Reading::Status {
+        status: response.status,
+        json,
+    }
+}
+
+/// `Retry-After` in milliseconds: whole or decimal seconds. An HTTP date cannot be read without
+/// a clock, so it counts as absent.
+fn retry_after_ms(response: &Response) -> Option<u64> {
+    let value = response.header("retry-after")?.trim();
+    let seconds: f64 = value.parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as u64)
+}
+
+fn is_html(response: &Response) -> bool {
+    let media = response.media_type().unwrap_or_default();
+    if media == "text/html" || media == "application/xhtml+xml" {
+        return true;
+    }
+    let start: String = response
+        .body
+        .trim_start()
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype")
+        || start.starts_with("<html")
+        || start.starts_with("<head")
+        || start.starts_with("<body")
+}
+
+fn relay_error_detail(response: &Response) -> Option<String> {
+    let json: Value = serde_json::from_str(response.body.trim()).ok()?;
+    json.get("detail")
+        .and_then(Value::as_str)
+        .map(|s| s.chars().take(200).collect())
+}
+
+fn status_text(response: &Response) -> Option<String> {
+    let json: Value = serde_json::from_str(response.body.trim()).ok()?;
+    ["error_description", "message", "error", "detail"]
+        .iter()
+        .find_map(|k| json.get(*k).and_then(Value::as_str))
+        .map(|s| s.chars().take(200).collect())
+}
+
+fn preview(text: &str) -> String {
+    let short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        format!("\"{short}...\"")
+    } else {
+        format!("\"{short}\"")
+    }
+}

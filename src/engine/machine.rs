@@ -1,0 +1,1628 @@
+//! The diagnosis as a state machine: it says which requests to send, is handed the answers, and
+//! settles one check after another until one verdict stands.
+
+use super::check::{Check, CheckNode, Outcome};
+use super::classify::{self, Failure, Reading};
+use super::exchange::{Answer, Exchange, Request, RequestId, RequestKind};
+use super::jwt;
+use super::redact::Redactor;
+use super::tree::{CachedToken, Report, Tree, SCHEMA_VERSION};
+use super::verdict::{Verdict, VerdictReport};
+use crate::inputs::{Environment, Form, Inputs, Profile, DEFAULT_TIMEOUT_SECS};
+use crate::profile::{self, AgentState, ApiProfile, Call, ListedAgent, Method, UserRecord};
+use crate::relay::Relay;
+use serde_json::Value;
+
+/// At most this many tries per call when the API answers 429.
+pub const MAX_TRIES: u32 = 3;
+/// At most this much waiting for `Retry-After`, over the whole diagnosis, in milliseconds.
+pub const MAX_RETRY_WAIT_MS: u64 = 10_000;
+/// The wait before a retry when a 429 carries no readable `Retry-After`, in milliseconds.
+pub const DEFAULT_RETRY_MS: u64 = 1_000;
+/// The scopes the diagnosis needs; `agent:state:read` matters most.
+pub const REQUIRED_SCOPES: [&str; 3] = ["agent:state:read", "agent:read", "user:read"];
+/// Under this lifetime (seconds) the `token_lifetime` check warns.
+pub const SHORT_LIFETIME_SECS: u64 = 300;
+
+/// What the caller should do next.
+#[derive(Debug)]
+pub enum Step {
+    /// Send these requests together (one round), each after its `delay_ms`, and hand every answer
+    /// back to [`Diagnosis::receive`]. Then poll again.
+    Send(Vec<Request>),
+    /// Requests of the last round are still unanswered; call [`Diagnosis::receive`] first.
+    Waiting,
+    /// The diagnosis is over. Polling again answers the same report.
+    Done(Box<Report>),
+}
+
+/// One diagnosis run: a sans-I/O state machine.
+///
+/// ```text
+/// let mut dx = Diagnosis::new(inputs, cached_token, now_ms);
+/// loop {
+///     match dx.poll() {
+///         Step::Send(requests) => for r in requests { let a = transport(&r); dx.receive(r.id, a); },
+///         Step::Waiting => { /* answers still out */ }
+///         Step::Done(report) => break,
+///     }
+/// }
+/// ```
+/// It never touches the network, a clock or the page: time comes in through `now_ms` and the
+/// answers' elapsed times. [`Diagnosis::tree`] shows progress at any moment.
+pub struct Diagnosis {
+    inputs: Option<Inputs>,
+    api: Option<&'static dyn ApiProfile>,
+    now_ms: u64,
+    timeout_ms: u64,
+    cached: Option<CachedToken>,
+    tree: Tree,
+    phase: Phase,
+    slots: Vec<Slot>,
+    next_id: RequestId,
+    waited_ms: u64,
+    redactor: Redactor,
+    report: Option<Report>,
+    probe_sent: bool,
+    /// The relay answered its health check.
+    probe_up: bool,
+    /// Some API call came back with an HTTP answer through the relay.
+    relay_up: bool,
+    token: Option<String>,
+    token_reused: bool,
+    token_expires_at_ms: Option<u64>,
+    token_scope: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    user: Option<UserRecord>,
+    agent_id: Option<String>,
+    list: Option<Result<Vec<ListedAgent>, Failure>>,
+    other_env: Option<Environment>,
+    other_token: Option<String>,
+    /// Why the other environment could not be asked, for the verdict's explanation.
+    other_note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Start,
+    Token,
+    Lookup,
+    State,
+    UserIdAsAgent,
+    AgentIdAsUser,
+    OtherToken,
+    OtherUser,
+    OtherState,
+    Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    RelayHealth,
+    Token(Environment),
+    User(Environment, String),
+    AgentState(Environment, String),
+    StateList(Environment),
+}
+
+impl Target {
+    fn kind(&self) -> RequestKind {
+        match self {
+            Target::RelayHealth => RequestKind::RelayHealth,
+            Target::Token(_) => RequestKind::Token,
+            Target::User(..) => RequestKind::User,
+            Target::AgentState(..) => RequestKind::AgentState,
+            Target::StateList(_) => RequestKind::StateList,
+        }
+    }
+}
+
+/// One call of the current phase, through its retries, until it has a final answer.
+struct Slot {
+    target: Target,
+    check: Check,
+    in_flight: Option<(RequestId, usize)>,
+    attempts: u32,
+    delay_ms: u64,
+    answer: Option<Answer>,
+}
+
+impl Slot {
+    fn new(target: Target, check: Check) -> Self {
+        Slot {
+            target,
+            check,
+            in_flight: None,
+            attempts: 0,
+            delay_ms: 0,
+            answer: None,
+        }
+    }
+}
+
+impl Diagnosis {
+    /// Starts a diagnosis of `inputs` at time `now_ms` (the caller's clock, in milliseconds).
+    /// `cached` is the token a previous report handed back; it is used only while it is valid for
+    /// the same token URL, client ID and secret. Nothing is sent until [`Diagnosis::poll`].
+    pub fn new(inputs: Inputs, cached: Option<CachedToken>, now_ms: u64) -> Self {
+        let api = profile::for_profile(inputs.profile);
+        let timeout_secs = if inputs.timeout_secs == 0 {
+            DEFAULT_TIMEOUT_SECS
+        } else {
+            inputs.timeout_secs
+        };
+        let mut redactor = Redactor::new(inputs.secrets().into_iter().map(str::to_string));
+        if !inputs.client_secret.is_empty() {
+            redactor.add(format!("{}:{}", inputs.client_id, inputs.client_secret));
+            redactor.add(profile::guide::basic_credentials(
+                &inputs.client_id,
+                &inputs.client_secret,
+            ));
+        }
+        if let Some(token) = &cached {
+            redactor.add(token.access_token());
+        }
+        let host = api
+            .map(|a| a.host(&inputs, inputs.environment))
+            .unwrap_or_default();
+        let tree = blank_tree(inputs.profile, inputs.environment, host);
+        Diagnosis {
+            api,
+            now_ms,
+            timeout_ms: u64::from(timeout_secs) * 1000,
+            cached,
+            tree,
+            phase: Phase::Start,
+            slots: Vec::new(),
+            next_id: 1,
+            waited_ms: 0,
+            redactor,
+            report: None,
+            probe_sent: false,
+            probe_up: false,
+            relay_up: false,
+            token: None,
+            token_reused: false,
+            token_expires_at_ms: None,
+            token_scope: None,
+            scopes: None,
+            user: None,
+            agent_id: None,
+            list: None,
+            other_env: None,
+            other_token: None,
+            other_note: None,
+            inputs: Some(inputs),
+        }
+    }
+
+    /// Validates `form` and starts a diagnosis of it; a form that fails validation gives a
+    /// diagnosis that is already over with `invalid_input`, having sent nothing.
+    pub fn from_form(form: &Form, cached: Option<CachedToken>, now_ms: u64) -> Self {
+        match form.validate() {
+            Ok(inputs) => Diagnosis::new(inputs, cached, now_ms),
+            Err(errors) => {
+                let problems = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field.label(), e.message))
+                    .collect();
+                let profile = form.profile();
+                let mut dx = Diagnosis {
+                    inputs: None,
+                    api: profile::for_profile(profile),
+                    now_ms,
+                    timeout_ms: u64::from(DEFAULT_TIMEOUT_SECS) * 1000,
+                    cached: None,
+                    tree: blank_tree(
+                        profile,
+                        Environment::parse(form.get(crate::inputs::Field::Environment))
+                            .unwrap_or_default(),
+                        String::new(),
+                    ),
+                    phase: Phase::Start,
+                    slots: Vec::new(),
+                    next_id: 1,
+                    waited_ms: 0,
+                    redactor: Redactor::new([
+                        form.get(crate::inputs::Field::ClientSecret).to_string(),
+                        form.get(crate::inputs::Field::AccessKeySecret).to_string(),
+                    ]),
+                    report: None,
+                    probe_sent: false,
+                    probe_up: false,
+                    relay_up: false,
+                    token: None,
+                    token_reused: false,
+                    token_expires_at_ms: None,
+                    token_scope: None,
+                    scopes: None,
+                    user: None,
+                    agent_id: None,
+                    list: None,
+                    other_env: None,
+                    other_token: None,
+                    other_note: None,
+                };
+                dx.finish_invalid(problems);
+                dx
+            }
+        }
+    }
+
+    /// What to do next: send a round of requests, wait for answers, or take the finished report.
+    pub fn poll(&mut self) -> Step {
+        loop {
+            if let Some(report) = &self.report {
+                return Step::Done(Box::new(report.clone()));
+            }
+            if self.slots.iter().any(|s| s.in_flight.is_some()) {
+                return Step::Waiting;
+            }
+            if self.slots.iter().any(|s| s.answer.is_none()) {
+                return Step::Send(self.send_round());
+            }
+            self.advance();
+        }
+    }
+
+    /// Hands over the answer to request `id`. Answers `false` (and changes nothing) when `id` is
+    /// not a request of the current round that is still waiting for its answer.
+    pub fn receive(&mut self, id: RequestId, answer: Answer) -> bool {
+        let Some(index) = self
+            .slots
+            .iter()
+            .position(|s| s.in_flight.is_some_and(|(i, _)| i == id))
+        else {
+            return false;
+        };
+        let (_, exchange) = self.slots[index].in_flight.take().expect("in flight");
+        let kind = self.slots[index].target.kind();
+        let check = self.slots[index].check;
+        if let Answer::Response(response) = &answer {
+            // Tokens in the answer are hidden before the answer becomes evidence.
+            self.redactor.add_tokens_in(&response.body);
+            if kind != RequestKind::RelayHealth && self.via_relay() {
+                self.relay_up = true;
+            }
+        }
+        self.record(check, exchange, &answer);
+        if kind != RequestKind::RelayHealth {
+            if let Reading::TooMany { retry_after_ms } =
+                classify::read(&answer, kind, self.timeout_ms)
+            {
+                let wait = retry_after_ms.unwrap_or(DEFAULT_RETRY_MS);
+                let slot = &mut self.slots[index];
+                if slot.attempts < MAX_TRIES && self.waited_ms + wait <= MAX_RETRY_WAIT_MS {
+                    self.waited_ms += wait;
+                    slot.delay_ms = wait;
+                    return true;
+                }
+            }
+        }
+        self.slots[index].answer = Some(answer);
+        true
+    }
+
+    /// A snapshot of the tree as it stands: settled checks, `running` ones with requests out,
+    /// `pending` ones not started. Never holds a secret.
+    pub fn tree(&self) -> Tree {
+        self.tree.clone()
+    }
+
+    /// True once the verdict stands.
+    pub fn is_finished(&self) -> bool {
+        self.report.is_some()
+    }
+
+    /// Rounds of requests sent so far.
+    pub fn rounds(&self) -> u32 {
+        self.tree.rounds
+    }
+
+    /// Milliseconds spent (or to be spent) waiting for `Retry-After` so far.
+    pub fn retry_wait_ms(&self) -> u64 {
+        self.waited_ms
+    }
+
+    // ----- sending and recording -----
+
+    fn inputs(&self) -> &Inputs {
+        self.inputs
+            .as_ref()
+            .expect("a running diagnosis has inputs")
+    }
+
+    fn api(&self) -> &'static dyn ApiProfile {
+        self.api.expect("a running diagnosis has a profile")
+    }
+
+    fn via_relay(&self) -> bool {
+        self.inputs
+            .as_ref()
+            .is_some_and(|i| i.relay != Relay::Direct)
+    }
+
+    fn send_round(&mut self) -> Vec<Request> {
+        self.tree.rounds += 1;
+        self.tree.summary = format!("Running: round {} of requests is out.", self.tree.rounds);
+        let mut requests = Vec::new();
+        for index in 0..self.slots.len() {
+            if self.slots[index].answer.is_some() {
+                continue;
+            }
+            let id = self.next_id;
+            self.next_id += 1;
+            self.slots[index].attempts += 1;
+            let request = self.build(&self.slots[index], id);
+            self.slots[index].delay_ms = 0;
+            let check = self.slots[index].check;
+            let node = self.node_mut(check);
+            if !node.outcome.is_settled() {
+                node.outcome = Outcome::Running;
+                node.summary = "Asking...".into();
+            }
+            let exchange = Exchange {
+                request_id: id,
+                kind: request.kind,
+                environment: request.environment,
+                attempt: request.attempt,
+                method: request.method.as_str().into(),
+                url: self.redactor.text(&request.url),
+                request_headers: self.redactor.headers(&request.headers),
+                request_body: request.body.as_deref().map(|b| self.redactor.text(b)),
+                delay_ms: request.delay_ms,
+                status: None,
+                error: None,
+                elapsed_ms: None,
+                response_headers: Vec::new(),
+                response_body: None,
+                response_bytes: 0,
+                response_truncated: false,
+            };
+            let node = self.node_mut(check);
+            node.exchanges.push(exchange);
+            let position = node.exchanges.len() - 1;
+            self.slots[index].in_flight = Some((id, position));
+            requests.push(request);
+        }
+        requests
+    }
+
+    fn build(&self, slot: &Slot, id: RequestId) -> Request {
+        let inputs = self.inputs();
+        let api = self.api();
+        let token = |env: Environment| -> &str {
+            let token = if env == inputs.environment {
+                self.token.as_deref()
+            } else {
+                self.other_token.as_deref()
+            };
+            token.unwrap_or_default()
+        };
+        let (environment, call) = match &slot.target {
+            Target::RelayHealth => {
+                let url = match inputs.relay.origin("") {
+                    Some(origin) if origin.starts_with("http") => format!("{origin}/healthz"),
+                    _ => String::new(),
+                };
+                (
+                    inputs.environment,
+                    Call {
+                        method: Method::Get,
+                        url,
+                        headers: Vec::new(),
+                        body: None,
+                    },
+                )
+            }
+            Target::Token(env) => (*env, api.token_call(inputs, *env)),
+            Target::User(env, user) => (*env, api.user_call(inputs, *env, user, token(*env))),
+            Target::AgentState(env, agent) => {
+                (*env, api.agent_state_call(inputs, *env, agent, token(*env)))
+            }
+            Target::StateList(env) => (*env, api.state_list_call(inputs, *env, token(*env))),
+        };
+        Request {
+            id,
+            kind: slot.target.kind(),
+            environment,
+            attempt: slot.attempts,
+            method: call.method,
+            url: call.url,
+            headers: call.headers,
+            body: call.body,
+            timeout_ms: self.timeout_ms,
+            delay_ms: slot.delay_ms,
+        }
+    }
+
+    fn record(&mut self, check: Check, position: usize, answer: &Answer) {
+        let redactor = self.redactor.clone();
+        let timeout_ms = self.timeout_ms;
+        let exchange = &mut self.node_mut(check).exchanges[position];
+        exchange.elapsed_ms = Some(answer.elapsed_ms());
+        match answer {
+            Answer::Response(response) => {
+                let (body, cut) = redactor.body(&response.body);
+                exchange.status = Some(response.status);
+                exchange.response_headers = redactor.headers(&response.headers);
+                exchange.response_body = Some(body);
+                exchange.response_bytes = response.body.len();
+                exchange.response_truncated = cut;
+            }
+            Answer::NoAnswer { message, .. } => {
+                exchange.error = Some(format!("no answer: {}", redactor.text(message)));
+            }
+            Answer::TimedOut { elapsed_ms } => {
+                exchange.error = Some(format!(
+                    "timed out after {} ms",
+                    (*elapsed_ms).max(timeout_ms)
+                ));
+            }
+        }
+    }
+
+    fn node_mut(&mut self, check: Check) -> &mut CheckNode {
+        self.tree
+            .checks
+            .iter_mut()
+            .find(|n| n.id == check)
+            .expect("every check has a node")
+    }
+
+    fn settle(&mut self, check: Check, branch: &str, summary: impl Into<String>) {
+        self.node_mut(check).settle(branch, summary);
+    }
+
+    fn is_settled(&self, check: Check) -> bool {
+        self.tree.node(check).outcome.is_settled()
+    }
+
+    /// The answer as read for its call; a 429 that outlived its retries becomes `rate_limited`.
+    fn reading(&self, slot: &Slot) -> Reading {
+        let answer = slot.answer.as_ref().expect("a settled slot has an answer");
+        match classify::read(answer, slot.target.kind(), self.timeout_ms) {
+            Reading::TooMany { .. } => Reading::Failed(Failure::RateLimited {
+                tries: slot.attempts,
+                waited_ms: self.waited_ms,
+            }),
+            other => other,
+        }
+    }
+
+    /// Adds the relay's health check to the first round that goes out.
+    fn with_probe(&mut self, mut slots: Vec<Slot>) -> Vec<Slot> {
+        if self.via_relay() && !self.probe_sent {
+            self.probe_sent = true;
+            slots.push(Slot::new(Target::RelayHealth, Check::Relay));
+        }
+        slots
+    }
+
+    // ----- the decision steps -----
+
+    fn advance(&mut self) {
+        let slots = std::mem::take(&mut self.slots);
+        match self.phase {
+            Phase::Start => self.start(),
+            Phase::Token => self.on_token(slots),
+            Phase::Lookup => self.on_lookup(slots),
+            Phase::State => {
+                let reading = self.reading(&slots[0]);
+                self.on_agent_state(reading, false);
+            }
+            Phase::UserIdAsAgent => self.on_user_id_as_agent(slots),
+            Phase::AgentIdAsUser => self.on_agent_id_as_user(slots),
+            Phase::OtherToken => self.on_other_token(slots),
+            Phase::OtherUser => self.on_other_user(slots),
+            Phase::OtherState => self.on_other_state(slots),
+            Phase::Done => {}
+        }
+    }
+
+    fn start(&mut self) {
+        if self.api.is_none() {
+            return self.finish_unsupported();
+        }
+        let problems = self.input_problems();
+        if !problems.is_empty() {
+            return self.finish_invalid(problems);
+        }
+        let inputs = self.inputs().clone();
+        let host = self.api().host(&inputs, inputs.environment);
+        let who = match (&inputs.user_id, &inputs.agent_id) {
+            (Some(u), Some(a)) => format!("user {u} with agent ID {a}"),
+            (Some(u), None) => format!("user {u}"),
+            (None, Some(a)) => format!("agent ID {a}"),
+            (None, None) => String::new(),
+        };
+        self.settle(
+            Check::Inputs,
+            "ok",
+            format!(
+                "{} on {} ({host}), client {}.",
+                who,
+                inputs.environment.label(),
+                inputs.client_id
+            ),
+        );
+        if inputs.relay == Relay::Direct {
+            self.settle(
+                Check::Relay,
+                "direct",
+                "No relay: calls go straight to the API.",
+            );
+        }
+        if inputs.user_id.is_none() {
+            self.settle(
+                Check::User,
+                "not_given",
+                "Only an agent ID was given, so the user lookup is skipped.",
+            );
+            let agent = inputs.agent_id.clone().unwrap_or_default();
+            self.settle(
+                Check::AgentId,
+                "given",
+                format!("Using the agent ID given: {agent}."),
+            );
+            self.agent_id = Some(agent);
+        }
+        match self
+            .cached
+            .clone()
+            .filter(|c| c.is_valid_for(&inputs, self.now_ms))
+        {
+            Some(cached) => {
+                self.token = Some(cached.access_token().to_string());
+                self.token_reused = true;
+                self.token_expires_at_ms = Some(cached.expires_at_ms);
+                self.token_scope = cached.scope.clone();
+                let left = cached.expires_at_ms.saturating_sub(self.now_ms) / 1000;
+                self.settle(
+                    Check::Token,
+                    "reused",
+                    format!("Reused the token from the previous run ({left} s left)."),
+                );
+                self.token_facts(Some(left), cached.scope.clone(), true);
+                self.begin_lookup();
+            }
+            None => {
+                self.phase = Phase::Token;
+                let slots = vec![Slot::new(Target::Token(inputs.environment), Check::Token)];
+                self.slots = self.with_probe(slots);
+            }
+        }
+    }
+
+    /// The engine's own sanity check of inputs (they come validated from the form).
+    fn input_problems(&self) -> Vec<String> {
+        let inputs = self.inputs();
+        let mut problems = Vec::new();
+        if inputs.tenant.trim().is_empty() && inputs.api_host.is_none() {
+            problems.push("Tenant: enter the tenant name (or an API host)".to_string());
+        }
+        if inputs.client_id.trim().is_empty() {
+            problems.push("Client ID: enter the client ID".into());
+        }
+        if inputs.client_secret.is_empty() {
+            problems.push("Client secret: enter the client secret".into());
+        }
+        if inputs.user_id.is_none() && inputs.agent_id.is_none() {
+            problems.push("User ID: enter the user ID (or an agent ID)".into());
+        }
+        problems
+    }
+
+    /// Settles the relay check from the first round, when an API call came back through it.
+    fn settle_relay(&mut self, slots: &[Slot]) {
+        let Some(probe) = slots.iter().find(|s| s.target == Target::RelayHealth) else {
+            return;
+        };
+        let response = probe.answer.as_ref().and_then(Answer::response);
+        self.probe_up = response.is_some();
+        let passed_through = slots.iter().any(|s| {
+            s.target != Target::RelayHealth
+                && s.answer.as_ref().is_some_and(|a| a.response().is_some())
+        });
+        if !passed_through {
+            return; // The failing call settles the relay check (see `fail`).
+        }
+        match response {
+            Some(r) if r.status == 200 && is_reference_health(&r.body) => self.settle(
+                Check::Relay,
+                "reference",
+                "The reference relay answers /healthz and forwards calls.",
+            ),
+            Some(r) => self.settle(
+                Check::Relay,
+                "answers",
+                format!(
+                    "The relay answers (/healthz: {}) and forwards calls.",
+                    r.status
+                ),
+            ),
+            None => self.settle(
+                Check::Relay,
+                "no_health",
+                "/healthz got no answer, but calls pass through the relay.",
+            ),
+        }
+    }
+
+    fn on_token(&mut self, slots: Vec<Slot>) {
+        self.settle_relay(&slots);
+        let slot = slots
+            .iter()
+            .find(|s| s.check == Check::Token)
+            .expect("token slot");
+        match self.reading(slot) {
+            Reading::Json(json) => match self.api().read_token(&json) {
+                Some(answer) => {
+                    self.redactor.add(answer.access_token.clone());
+                    self.token = Some(answer.access_token.clone());
+                    self.token_expires_at_ms = answer.expires_in.map(|s| self.now_ms + s * 1000);
+                    self.token_scope = answer.scope.clone();
+                    let kind = answer.token_type.clone().unwrap_or_else(|| "access".into());
+                    let lifetime = match answer.expires_in {
+                        Some(s) => format!(", expires in {s} s"),
+                        None => String::new(),
+                    };
+                    self.settle(
+                        Check::Token,
+                        "issued",
+                        format!("The token endpoint issued a {kind} token{lifetime}."),
+                    );
+                    self.token_facts(answer.expires_in, answer.scope, false);
+                    self.begin_lookup();
+                }
+                // Some servers answer an OAuth error with 200; it is still a refusal.
+                None => match profile::text_of(json.get("error")) {
+                    Some(error) => self.fail(
+                        Check::Token,
+                        Failure::BadCredentials {
+                            status: 200,
+                            error: Some(error),
+                        },
+                    ),
+                    None => self.fail(
+                        Check::Token,
+                        Failure::NotApi {
+                            detail: "a 2xx answer without an access_token".into(),
+                        },
+                    ),
+                },
+            },
+            Reading::Status { status, json } if matches!(status, 400 | 401 | 403) => {
+                let error = json.as_ref().and_then(|j| profile::text_of(j.get("error")));
+                self.fail(Check::Token, Failure::BadCredentials { status, error });
+            }
+            Reading::Status { status, .. } => self.fail(
+                Check::Token,
+                Failure::ServiceError {
+                    status,
+                    detail: " (a status the token endpoint does not use)".into(),
+                },
+            ),
+            Reading::Failed(failure) => self.fail(Check::Token, failure),
+            Reading::TooMany { .. } => unreachable!("429 is turned into rate_limited"),
+        }
+    }
+
+    /// Settles `scopes` and `token_lifetime` from what the token answer (or cache) says.
+    fn token_facts(
+        &mut self,
+        lifetime_secs: Option<u64>,
+        answer_scope: Option<Vec<String>>,
+        reused: bool,
+    ) {
+        let token = self.token.clone().unwrap_or_default();
+        let found = match answer_scope {
+            Some(scopes) => Some((scopes, "the token answer's scope")),
+            None => jwt::scopes(&token).map(|s| (s, "the access token's scope claim (JWT)")),
+        };
+        match found {
+            None => self.settle(
+                Check::Scopes,
+                "unknown",
+                "Neither the token answer nor the access token names its scopes.",
+            ),
+            Some((scopes, source)) => {
+                let missing: Vec<&str> = REQUIRED_SCOPES
+                    .into_iter()
+                    .filter(|need| !scopes.iter().any(|s| s.eq_ignore_ascii_case(need)))
+                    .collect();
+                let named = if scopes.is_empty() {
+                    "none".to_string()
+                } else {
+                    scopes.join(" ")
+                };
+                let branch = if missing.contains(&"agent:state:read") {
+                    "lacks_state_read"
+                } else if missing.is_empty() {
+                    "all"
+                } else {
+                    "lacks_other"
+                };
+                let summary = if missing.is_empty() {
+                    format!("From {source}: {named}.")
+                } else {
+                    format!("From {source}: {named}; missing {}.", missing.join(", "))
+                };
+                self.settle(Check::Scopes, branch, summary);
+                if branch != "all" {
+                    self.node_mut(Check::Scopes).fix = Verdict::MissingScope.fix();
+                }
+                self.scopes = Some(scopes);
+            }
+        }
+        let what = if reused {
+            "left on the reused token"
+        } else {
+            "expires_in"
+        };
+        match lifetime_secs {
+            None => self.settle(
+                Check::TokenLifetime,
+                "unknown",
+                "The token answer gives no expires_in.",
+            ),
+            Some(s) if s < SHORT_LIFETIME_SECS => {
+                self.settle(
+                    Check::TokenLifetime,
+                    "short",
+                    format!("{s} s {what}: under 5 minutes."),
+                );
+                self.node_mut(Check::TokenLifetime).fix = vec![
+                    "Refresh the token before it expires: invalidate a cached token 5 minutes before expires_in runs out."
+                        .into(),
+                ];
+            }
+            Some(s) => self.settle(
+                Check::TokenLifetime,
+                "long",
+                format!("{s} s {what} ({} min).", s / 60),
+            ),
+        }
+    }
+
+    /// False when the scopes are known and lack `scope`; true when present or unknown.
+    fn lacks_scope(&self, scope: &str) -> bool {
+        self.scopes
+            .as_ref()
+            .is_some_and(|s| !s.iter().any(|x| x.eq_ignore_ascii_case(scope)))
+    }
+
+    /// After the token: the user lookup and the all-agents list go out together (and the typed
+    /// agent ID's state with them, when one was typed).
+    fn begin_lookup(&mut self) {
+        let inputs = self.inputs().clone();
+        let env = inputs.environment;
+        let mut slots = Vec::new();
+        if let Some(user) = &inputs.user_id {
+            slots.push(Slot::new(Target::User(env, user.clone()), Check::User));
+        }
+        slots.push(Slot::new(Target::StateList(env), Check::StateList));
+        if let Some(agent) = &inputs.agent_id {
+            slots.push(Slot::new(
+                Target::AgentState(env, agent.clone()),
+                Check::AgentState,
+            ));
+        }
+        self.phase = Phase::Lookup;
+        self.slots = self.with_probe(slots);
+    }
+
+    /// A reused token refused with 401 is dropped and a fresh one fetched (once).
+    fn refresh_if_stale(&mut self, slots: &[Slot]) -> bool {
+        if !self.token_reused {
+            return false;
+        }
+        let refused = slots.iter().any(|s| {
+            s.target != Target::RelayHealth
+                && s.answer
+                    .as_ref()
+                    .and_then(Answer::response)
+                    .is_some_and(|r| r.status == 401)
+        });
+        if !refused {
+            return false;
+        }
+        self.token_reused = false;
+        self.token = None;
+        self.cached = None;
+        for check in [
+            Check::Token,
+            Check::Scopes,
+            Check::TokenLifetime,
+            Check::StateList,
+            Check::AgentState,
+        ] {
+            let node = self.node_mut(check);
+            node.outcome = Outcome::Pending;
+            node.branch = None;
+            node.branches.iter_mut().for_each(|b| b.taken = false);
+        }
+        if self.inputs().user_id.is_some() {
+            self.node_mut(Check::User).outcome = Outcome::Pending;
+        }
+        self.node_mut(Check::Token).summary =
+            "The reused token was refused (401); getting a fresh one.".into();
+        let env = self.inputs().environment;
+        self.phase = Phase::Token;
+        self.slots = vec![Slot::new(Target::Token(env), Check::Token)];
+        true
+    }
+
+    fn read_list(&self, slot: &Slot) -> Result<Vec<ListedAgent>, Failure> {
+        match self.reading(slot) {
+            Reading::Json(json) => {
+                self.api()
+                    .read_state_list(&json)
+                    .ok_or_else(|| Failure::NotApi {
+                        detail: "a 2xx answer that is not a list of agents".into(),
+                    })
+            }
+            Reading::Status { status, .. } => Err(api_status_failure(status)),
+            Reading::Failed(failure) => Err(failure),
+            Reading::TooMany { .. } => unreachable!("429 is turned into rate_limited"),
+        }
+    }
+
+    fn on_lookup(&mut self, slots: Vec<Slot>) {
+        self.settle_relay(&slots);
+        if self.refresh_if_stale(&slots) {
+            return;
+        }
+        let list_slot = slots
+            .iter()
+            .find(|s| s.check == Check::StateList)
+            .expect("list slot");
+        self.list = Some(self.read_list(list_slot));
+        let state = slots
+            .iter()
+            .find(|s| s.check == Check::AgentState)
+            .map(|s| self.reading(s));
+        let Some(user_slot) = slots.iter().find(|s| s.check == Check::User) else {
+            // An agent ID given alone: its state went out with the list.
+            return self.on_agent_state(state.expect("agent state slot"), true);
+        };
+        match self.reading(user_slot) {
+            Reading::Json(json) => {
+                let record = self.api().read_user(&json);
+                self.on_user_found(record, state);
+            }
+            Reading::Status { status: 404, .. } => self.on_user_not_found(),
+            Reading::Status { status, .. } => self.fail(Check::User, api_status_failure(status)),
+            Reading::Failed(failure) => {
+                // When the state call of the same round failed more fundamentally, that one speaks.
+                match state {
+                    Some(Reading::Failed(other)) if other.rank() < failure.rank() => {
+                        self.fail(Check::AgentState, other)
+                    }
+                    _ => self.fail(Check::User, failure),
+                }
+            }
+            Reading::TooMany { .. } => unreachable!("429 is turned into rate_limited"),
+        }
+    }
+
+    fn on_user_found(&mut self, record: UserRecord, typed_state: Option<Reading>) {
+        let inputs = self.inputs().clone();
+        let name = record.name.clone().unwrap_or_else(|| "(no name)".into());
+        if record.empty {
+            self.settle(
+                Check::User,
+                "empty",
+                "The user lookup answered 200 with an empty record.",
+            );
+        } else {
+            self.settle(Check::User, "found", format!("Found the user: {name}."));
+        }
+        self.user = Some(record.clone());
+        let Some(agent) = record.agent_id.clone() else {
+            self.settle(
+                Check::AgentId,
+                "none",
+                "The user record has no agentId (absent, null or empty).",
+            );
+            if record.empty && self.lacks_scope("user:read") {
+                let finding =
+                    "The user lookup answered an empty record and the token lacks user:read."
+                        .to_string();
+                return self.finish(Verdict::MissingScope, Check::User, finding);
+            }
+            let finding = format!("User {name} exists but has no agent ID.");
+            return self.finish(Verdict::NotAnAgent, Check::AgentId, finding);
+        };
+        match &inputs.agent_id {
+            Some(typed) if profile::same_id(typed, &agent) => self.settle(
+                Check::AgentId,
+                "matches",
+                format!("The agent ID given is the user's agentId: {agent}."),
+            ),
+            Some(typed) => self.settle(
+                Check::AgentId,
+                "mismatch",
+                format!("The user's agentId is {agent}, not {typed} as given; using {agent}."),
+            ),
+            None => self.settle(
+                Check::AgentId,
+                "present",
+                format!("The user's agentId is {agent}."),
+            ),
+        }
+        self.agent_id = Some(agent.clone());
+        match (typed_state, &inputs.agent_id) {
+            (Some(reading), Some(typed)) if profile::same_id(typed, &agent) => {
+                self.on_agent_state(reading, false)
+            }
+            _ => {
+                let env = inputs.environment;
+                self.phase = Phase::State;
+                self.slots = vec![Slot::new(Target::AgentState(env, agent), Check::AgentState)];
+            }
+        }
+    }
+
+    fn on_user_not_found(&mut self) {
+        let user = self.inputs().user_id.clone().unwrap_or_default();
+        let listed = match &self.list {
+            Some(Ok(list)) => list.iter().any(|a| profile::same_id(&a.agent_id, &user)),
+            _ => false,
+        };
+        if listed {
+            self.settle(
+                Check::User,
+                "is_agent_id",
+                format!("No user {user} (404), but the all-agents list has an agent with this ID."),
+            );
+            let finding = format!(
+                "{user} is not a user ID (404), but the all-agents list shows it as an agent ID."
+            );
+            return self.finish(Verdict::IdIsAgentId, Check::User, finding);
+        }
+        // Try the same ID as an agent ID before calling it unknown.
+        let env = self.inputs().environment;
+        self.phase = Phase::UserIdAsAgent;
+        self.slots = vec![Slot::new(Target::AgentState(env, user), Check::User)];
+    }
+
+    fn on_user_id_as_agent(&mut self, slots: Vec<Slot>) {
+        let user = self.inputs().user_id.clone().unwrap_or_default();
+        match self.reading(&slots[0]) {
+            Reading::Json(_) => {
+                self.settle(
+                    Check::User,
+                    "is_agent_id",
+                    format!("No user {user} (404), but the agent-state endpoint knows it as an agent ID."),
+                );
+                let finding = format!(
+                    "{user} is not a user ID (404), but it answers the agent-state endpoint."
+                );
+                self.finish(Verdict::IdIsAgentId, Check::User, finding);
+            }
+            other => {
+                let tried = match other {
+                    Reading::Status { status: 404, .. } => {
+                        "it is no agent ID either (404)".to_string()
+                    }
+                    Reading::Status { status, .. } => {
+                        format!("trying it as an agent ID answered {status}")
+                    }
+                    Reading::Failed(f) => {
+                        format!("trying it as an agent ID failed: {}", f.describe())
+                    }
+                    _ => "it could not be tried as an agent ID".into(),
+                };
+                self.settle(
+                    Check::User,
+                    "not_found",
+                    format!("No user {user} (404); {tried}."),
+                );
+                let finding = format!("The user lookup answers 404 for {user}, and {tried}.");
+                self.finish(Verdict::UserNotFound, Check::User, finding);
+            }
+        }
+    }
+
+    fn on_agent_state(&mut self, reading: Reading, typed_alone: bool) {
+        let agent = self.agent_id.clone().unwrap_or_default();
+        match reading {
+            Reading::Json(json) => {
+                let own = self.api().read_agent_state(&json);
+                self.decide(own);
+            }
+            Reading::Status { status: 404, .. } if typed_alone => {
+                // Before calling it unknown: is it a user ID typed as the agent ID?
+                let env = self.inputs().environment;
+                self.phase = Phase::AgentIdAsUser;
+                self.slots = vec![Slot::new(Target::User(env, agent), Check::AgentState)];
+            }
+            Reading::Status { status: 404, .. } => {
+                self.settle(
+                    Check::AgentState,
+                    "not_found",
+                    format!("The state endpoint answers 404 for agent {agent}."),
+                );
+                let finding = format!("The state endpoint does not know agent ID {agent} (404).");
+                self.finish(Verdict::AgentNotFound, Check::AgentState, finding);
+            }
+            Reading::Status { status, .. } => {
+                self.fail(Check::AgentState, api_status_failure(status))
+            }
+            Reading::Failed(failure) => self.fail(Check::AgentState, failure),
+            Reading::TooMany { .. } => unreachable!("429 is turned into rate_limited"),
+        }
+    }
+
+    fn on_agent_id_as_user(&mut self, slots: Vec<Slot>) {
+        let agent = self.agent_id.clone().unwrap_or_default();
+        if let Reading::Json(json) = self.reading(&slots[0]) {
+            let record = self.api().read_user(&json);
+            if !record.empty {
+                let real = match &record.agent_id {
+                    Some(real) => format!("; that user's agentId is {real}"),
+                    None => "; that user has no agent ID".into(),
+                };
+                self.settle(
+                    Check::AgentState,
+                    "is_user_id",
+                    format!(
+                        "No agent {agent} (404), but the user lookup knows it as a user{real}."
+                    ),
+                );
+                let finding = format!("{agent} answers 404 as an agent ID but is a user ID{real}.");
+                return self.finish(Verdict::IdIsUserId, Check::AgentState, finding);
+            }
+        }
+        self.settle(
+            Check::AgentState,
+            "not_found",
+            format!(
+                "The state endpoint answers 404 for agent {agent}, and it is no user ID either."
+            ),
+        );
+        let finding = format!(
+            "The state endpoint does not know agent ID {agent} (404), nor is it a user ID."
+        );
+        self.finish(Verdict::AgentNotFound, Check::AgentState, finding);
+    }
+
+    /// The agent's own state is known: compare with the list, then conclude or look elsewhere.
+    fn decide(&mut self, own: AgentState) {
+        let agent = self.agent_id.clone().unwrap_or_default();
+        let list = self.list.clone().unwrap_or(Ok(Vec::new()));
+        let listed = list.as_ref().ok().map(|l| {
+            l.iter()
+                .find(|a| profile::same_id(&a.agent_id, &agent))
+                .and_then(|a| a.state.clone())
+        });
+        match &list {
+            Ok(l) => match &listed {
+                Some(Some(state)) => self.settle(
+                    Check::StateList,
+                    "listed",
+                    format!("The list shows agent {agent} in state {state}."),
+                ),
+                _ if l.is_empty() => {
+                    self.settle(Check::StateList, "empty", "The all-agents list is empty.")
+                }
+                _ => self.settle(
+                    Check::StateList,
+                    "absent",
+                    format!(
+                        "Agent {agent} is not in the list, which shows {} other agent(s).",
+                        l.len()
+                    ),
+                ),
+            },
+            Err(failure) => self.settle(Check::StateList, failure.branch(), failure.describe()),
+        }
+        let in_list = listed.map(|s| s.is_some());
+        match own {
+            AgentState::Active { state, skill_group } => {
+                let group = skill_group
+                    .clone()
+                    .map(|g| format!(", skill group {g}"))
+                    .unwrap_or_default();
+                self.settle(
+                    Check::AgentState,
+                    "active",
+                    format!("Agent {agent} is in state {state}{group}."),
+                );
+                self.settle(
+                    Check::OtherEnvironment,
+                    "not_needed",
+                    "Not asked: the agent has a session here.",
+                );
+                let who = self.agent_label(&agent);
+                match in_list {
+                    Some(true) => {
+                        self.settle(
+                            Check::CrossCheck,
+                            "agree_in",
+                            "Both show the agent logged in.",
+                        );
+                        let finding = format!("{who} is logged in: state {state}{group}.");
+                        self.finish(Verdict::LoggedIn, Check::AgentState, finding);
+                    }
+                    Some(false) => {
+                        self.settle(
+                            Check::CrossCheck,
+                            "disagree",
+                            "The agent's own endpoint shows a session; the all-agents list does not.",
+                        );
+                        let finding = format!(
+                            "The state endpoint shows {who} in state {state}{group}, but the all-agents list does not include the agent."
+                        );
+                        self.finish(Verdict::InconsistentState, Check::CrossCheck, finding);
+                    }
+                    None => {
+                        self.settle(
+                            Check::CrossCheck,
+                            "unknown",
+                            "The all-agents list could not be read to compare.",
+                        );
+                        let finding = format!(
+                            "{who} is logged in: state {state}{group}. (The all-agents list could not be read to confirm.)"
+                        );
+                        self.finish(Verdict::LoggedIn, Check::AgentState, finding);
+                    }
+                }
+            }
+            AgentState::NoSession => {
+                self.settle(
+                    Check::AgentState,
+                    "no_session",
+                    format!("No active session for agent {agent} ({{}} or empty)."),
+                );
+                match (&list, in_list) {
+                    (_, Some(true)) => {
+                        self.settle(
+                            Check::CrossCheck,
+                            "disagree",
+                            "The all-agents list shows a session; the agent's own endpoint does not.",
+                        );
+                        self.settle(
+                            Check::OtherEnvironment,
+                            "not_needed",
+                            "Not asked: the list shows a session here.",
+                        );
+                        let finding = format!(
+                            "The all-agents list shows agent {agent} logged in, but the agent's own state endpoint answers no session."
+                        );
+                        self.finish(Verdict::InconsistentState, Check::CrossCheck, finding);
+                    }
+                    (Err(failure), _) => {
+                        self.settle(
+                            Check::CrossCheck,
+                            "unknown",
+                            "The all-agents list could not be read to compare.",
+                        );
+                        self.fail(Check::StateList, failure.clone());
+                    }
+                    (Ok(_), _) => {
+                        self.settle(
+                            Check::CrossCheck,
+                            "agree_out",
+                            "Neither shows a session for the agent.",
+                        );
+                        if self.lacks_scope("agent:state:read") {
+                            self.settle(
+                                Check::OtherEnvironment,
+                                "scope",
+                                "Not asked: without agent:state:read an empty state means nothing.",
+                            );
+                            let finding = "The state calls answered empty, and the token lacks agent:state:read: CXone answers an empty 200 instead of 403 then, so this is no proof the agent is logged out.".to_string();
+                            return self.finish(Verdict::MissingScope, Check::Scopes, finding);
+                        }
+                        self.begin_other_environment();
+                    }
+                }
+            }
+        }
+    }
+
+    fn agent_label(&self, agent: &str) -> String {
+        match self.user.as_ref().and_then(|u| u.name.clone()) {
+            Some(name) => format!("{name} (agent {agent})"),
+            None => format!("Agent {agent}"),
+        }
+    }
+
+    fn begin_other_environment(&mut self) {
+        match self.api().other_environment(self.inputs()) {
+            Err(reason) => {
+                self.settle(Check::OtherEnvironment, "same_host", reason.clone());
+                self.other_note = Some(reason);
+                self.finish_logged_out();
+            }
+            Ok(env) => {
+                self.other_env = Some(env);
+                self.phase = Phase::OtherToken;
+                self.slots = vec![Slot::new(Target::Token(env), Check::OtherEnvironment)];
+            }
+        }
+    }
+
+    fn other_label(&self) -> &'static str {
+        self.other_env
+            .map(Environment::label)
+            .unwrap_or("the other environment")
+    }
+
+    fn other_unknown(&mut self, why: String) {
+        let summary = format!("Could not check {}: {why}", self.other_label());
+        self.settle(Check::OtherEnvironment, "could_not_check", summary.clone());
+        self.other_note = Some(summary);
+        self.finish_logged_out();
+    }
+
+    fn other_logged_out(&mut self, why: String) {
+        let summary = format!("No session on {} either: {why}", self.other_label());
+        self.settle(Check::OtherEnvironment, "logged_out", summary);
+        self.finish_logged_out();
+    }
+
+    fn on_other_token(&mut self, slots: Vec<Slot>) {
+        let env = self.other_env.expect("other environment");
+        let reading = self.reading(&slots[0]);
+        let answer = match &reading {
+            Reading::Json(json) => self.api().read_token(json),
+            _ => None,
+        };
+        let Some(answer) = answer else {
+            return self.other_unknown(format!(
+                "its token endpoint did not issue a token ({}).",
+                describe(&reading)
+            ));
+        };
+        self.redactor.add(answer.access_token.clone());
+        self.other_token = Some(answer.access_token);
+        let inputs = self.inputs().clone();
+        match (&inputs.user_id, &inputs.agent_id) {
+            (Some(user), _) => {
+                self.phase = Phase::OtherUser;
+                self.slots = vec![Slot::new(
+                    Target::User(env, user.clone()),
+                    Check::OtherEnvironment,
+                )];
+            }
+            (None, Some(agent)) => {
+                self.phase = Phase::OtherState;
+                self.slots = vec![Slot::new(
+                    Target::AgentState(env, agent.clone()),
+                    Check::OtherEnvironment,
+                )];
+            }
+            (None, None) => self.other_unknown("no ID to look up.".into()),
+        }
+    }
+
+    fn on_other_user(&mut self, slots: Vec<Slot>) {
+        let env = self.other_env.expect("other environment");
+        match self.reading(&slots[0]) {
+            Reading::Json(json) => match self.api().read_user(&json).agent_id {
+                Some(agent) => {
+                    self.phase = Phase::OtherState;
+                    self.slots = vec![Slot::new(
+                        Target::AgentState(env, agent),
+                        Check::OtherEnvironment,
+                    )];
+                }
+                None => self.other_logged_out("the user is not an agent there.".into()),
+            },
+            Reading::Status { status: 404, .. } => {
+                self.other_logged_out("the user does not exist there (404).".into())
+            }
+            other => self.other_unknown(format!(
+                "the user lookup there failed ({}).",
+                describe(&other)
+            )),
+        }
+    }
+
+    fn on_other_state(&mut self, slots: Vec<Slot>) {
+        let other = self.other_label();
+        match self.reading(&slots[0]) {
+            Reading::Json(json) => match self.api().read_agent_state(&json) {
+                AgentState::Active { state, skill_group } => {
+                    let group = skill_group
+                        .map(|g| format!(", skill group {g}"))
+                        .unwrap_or_default();
+                    self.settle(
+                        Check::OtherEnvironment,
+                        "logged_in",
+                        format!("Logged in on {other}: state {state}{group}."),
+                    );
+                    let here = self.inputs().environment.label();
+                    let finding =
+                        format!("The agent has no session on {here}, but is logged in on {other} (state {state}{group}).");
+                    self.finish(Verdict::WrongEnvironment, Check::OtherEnvironment, finding);
+                }
+                AgentState::NoSession => {
+                    self.other_logged_out("its state endpoint answers no session.".into())
+                }
+            },
+            Reading::Status { status: 404, .. } => {
+                self.other_logged_out("the agent ID is unknown there (404).".into())
+            }
+            other => self.other_unknown(format!(
+                "the state call there failed ({}).",
+                describe(&other)
+            )),
+        }
+    }
+
+    fn finish_logged_out(&mut self) {
+        let agent = self.agent_id.clone().unwrap_or_default();
+        let here = self.inputs().environment.label();
+        let mut finding = format!(
+            "{} has no active session on {here}",
+            self.agent_label(&agent)
+        );
+        match &self.other_note {
+            None => finding.push_str(&format!(" or {}.", self.other_label())),
+            Some(note) => finding.push_str(&format!(". {note}")),
+        }
+        let scopes_known = self.scopes.is_some();
+        if !scopes_known {
+            finding.push_str(" The token's scopes could not be read, so an empty answer caused by a missing agent:state:read cannot be ruled out");
+            match &self.list {
+                Some(Ok(list)) if list.iter().any(|a| a.state.is_some()) => finding.push_str(
+                    "; but the all-agents list shows other agents, so the token can read states.",
+                ),
+                _ => finding.push('.'),
+            }
+        }
+        let decided_by = match self.tree.node(Check::OtherEnvironment).branch.as_deref() {
+            Some("logged_out") => Check::OtherEnvironment,
+            _ => Check::CrossCheck,
+        };
+        // "The scopes are fine" would overstate what is known when they could not be read.
+        self.finish_with(Verdict::LoggedOut, decided_by, finding, scopes_known);
+    }
+
+    /// Ends the diagnosis on a call that gave nothing usable.
+    fn fail(&mut self, check: Check, failure: Failure) {
+        self.settle(check, failure.branch(), failure.describe());
+        let via = self.via_relay();
+        let verdict = match &failure {
+            Failure::NoAnswer { .. } if !via => Verdict::CorsBlocked,
+            Failure::NoAnswer { .. } if self.probe_up || self.relay_up => {
+                self.settle(
+                    Check::Relay,
+                    "blocked",
+                    "The relay answers, but the calls through it get no answer the browser can read.",
+                );
+                Verdict::RelayMisconfigured
+            }
+            Failure::NoAnswer { .. } => {
+                self.settle(
+                    Check::Relay,
+                    "unreachable",
+                    "Neither /healthz nor the calls through the relay got any answer.",
+                );
+                Verdict::RelayUnreachable
+            }
+            Failure::RelayRefusedHost => {
+                if via {
+                    self.settle(
+                        Check::Relay,
+                        "refused_host",
+                        "The relay refuses to forward to this API host.",
+                    );
+                }
+                Verdict::RelayMisconfigured
+            }
+            Failure::NotApi { detail } => {
+                if via {
+                    self.settle(
+                        Check::Relay,
+                        "not_api",
+                        format!("Through the relay came {detail}."),
+                    );
+                }
+                Verdict::RelayMisconfigured
+            }
+            Failure::TenantUnreachable { .. } => {
+                if via {
+                    self.settle(
+                        Check::Relay,
+                        "cannot_reach_host",
+                        "The relay answers, but cannot reach the API host.",
+                    );
+                }
+                Verdict::TenantUnreachable
+            }
+            Failure::TimedOut { .. } => Verdict::Timeout,
+            Failure::RateLimited { .. } => Verdict::RateLimited,
+            Failure::ServiceError { .. } => Verdict::ServiceError,
+            Failure::BadCredentials { .. } => Verdict::BadCredentials,
+            Failure::TokenRejected => Verdict::TokenRejected,
+            Failure::Forbidden { .. } => Verdict::MissingScope,
+        };
+        if via && !self.is_settled(Check::Relay) {
+            if self.probe_up {
+                self.settle(Check::Relay, "answers", "The relay answers /healthz.");
+            } else {
+                self.settle(
+                    Check::Relay,
+                    "undecided",
+                    "/healthz got no answer, and no call came back through the relay.",
+                );
+            }
+        }
+        let decided_by = match verdict {
+            Verdict::RelayUnreachable | Verdict::RelayMisconfigured if via => Check::Relay,
+            _ => check,
+        };
+        let call = match check {
+            Check::Token => "The token call",
+            Check::User => "The user lookup",
+            Check::AgentState => "The agent-state call",
+            Check::StateList => "The all-agents list",
+            _ => "A call",
+        };
+        let mut finding = format!("{call}: {}", failure.describe());
+        if let Failure::NotApi { .. } = failure {
+            if !via {
+                finding.push_str(" No relay is set, so check the API host override.");
+            }
+        }
+        if let Failure::RelayRefusedHost = failure {
+            let host = self.api().host(self.inputs(), self.inputs().environment);
+            finding.push_str(&format!(" Add {host} to the relay's allowlist."));
+        }
+        self.node_mut(check).fix = verdict.fix();
+        self.finish(verdict, decided_by, finding);
+    }
+
+    // ----- endings -----
+
+    fn finish(&mut self, verdict: Verdict, decided_by: Check, finding: String) {
+        self.finish_with(verdict, decided_by, finding, true);
+    }
+
+    fn finish_with(
+        &mut self,
+        verdict: Verdict,
+        decided_by: Check,
+        finding: String,
+        with_meaning: bool,
+    ) {
+        let ended_at = decided_by.id();
+        for node in &mut self.tree.checks {
+            if !node.outcome.is_settled() {
+                node.settle(
+                    "not_run",
+                    format!("Not run: the diagnosis ended at the {ended_at} check."),
+                );
+            }
+        }
+        let mut fix = verdict.fix();
+        if verdict == Verdict::RelayMisconfigured {
+            // Lead with the step that fits what was seen.
+            let refused = self.tree.node(Check::Relay).branch.as_deref() == Some("refused_host");
+            if refused {
+                fix.rotate_right(1);
+            }
+        }
+        if self.node_mut(decided_by).fix.is_empty() {
+            self.node_mut(decided_by).fix = fix.clone();
+        }
+        let evidence = self
+            .tree
+            .checks
+            .iter()
+            .filter(|n| n.id == decided_by || matches!(n.outcome, Outcome::Fail | Outcome::Warn))
+            .map(|n| format!("{}: {}", n.id.id(), n.summary))
+            .collect();
+        let explanation = if with_meaning {
+            format!("{finding} {}", verdict.meaning())
+        } else {
+            finding.clone()
+        };
+        self.tree.summary = format!("{}: {finding}", verdict.title());
+        self.tree.verdict = Some(VerdictReport {
+            code: verdict,
+            title: verdict.title().into(),
+            explanation,
+            fix,
+            decided_by,
+            evidence,
+        });
+        self.tree.finished = true;
+        self.phase = Phase::Done;
+        self.slots.clear();
+        let token = self.reusable_token(verdict);
+        self.report = Some(Report {
+            tree: self.tree.clone(),
+            token,
+        });
+    }
+
+    fn reusable_token(&self, verdict: Verdict) -> Option<CachedToken> {
+        if verdict == Verdict::TokenRejected {
+            return None;
+        }
+        if self.token_reused {
+            return self.cached.clone();
+        }
+        let inputs = self.inputs.as_ref()?;
+        Some(CachedToken::new(
+            self.token.clone()?,
+            self.token_expires_at_ms?,
+            self.token_scope.clone(),
+            inputs,
+        ))
+    }
+
+    fn finish_invalid(&mut self, problems: Vec<String>) {
+        self.settle(Check::Inputs, "invalid", problems.join("; "));
+        let finding = format!("Nothing was sent. {}.", problems.join("; "));
+        self.finish(Verdict::InvalidInput, Check::Inputs, finding);
+    }
+
+    fn finish_unsupported(&mut self) {
+        let message = "The platform profile is not supported by this version yet; nothing was sent. Choose the guide profile.";
+        for node in &mut self.tree.checks {
+            if node.id == Check::Inputs {
+                node.settle("unsupported", message);
+            } else {
+                node.settle(
+                    "not_run",
+                    "Not run: the platform profile is not supported yet.",
+                );
+            }
+        }
+        self.tree.summary = message.into();
+        self.tree.finished = true;
+        self.phase = Phase::Done;
+        self.report = Some(Report {
+            tree: self.tree.clone(),
+            token: None,
+        });
+    }
+}
+
+fn blank_tree(profile: Profile, environment: Environment, host: String) -> Tree {
+    Tree {
+        schema: SCHEMA_VERSION,
+        profile,
+        environment,
+        host,
+        finished: false,
+        rounds: 0,
+        summary: "Not started.".into(),
+        verdict: None,
+        checks: Check::ALL.into_iter().map(CheckNode::pending).collect(),
+    }
+}
+
+/// What a refusal status from an API call (not the token endpoint) means.
+fn api_status_failure(status: u16) -> Failure {
+    match status {
+        401 => Failure::TokenRejected,
+        403 => Failure::Forbidden { status },
+        _ => Failure::ServiceError {
+            status,
+            detail: " (a status this call does not use)".into(),
+        },
+    }
+}
+
+/// The reference relay's health answer: 200 JSON that names a relay.
+fn is_reference_health(body: &str) -> bool {
+    serde_json::from_str::<Value>(body.trim())
+        .is_ok_and(|v| v.is_object() && body.to_ascii_lowercase().contains("relay"))
+}
+
+fn describe(reading: &Reading) -> String {
+    match reading {
+        Reading::Json(_) => "an answer without what was asked".into(),
+        Reading::Status { status, .. } => format!("status {status}"),
+        Reading::TooMany { .. } => "429".into(),
+        Reading::Failed(failure) => failure.describe(),
+    }
+}

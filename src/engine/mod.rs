@@ -1,0 +1,63 @@
+//! The diagnosis engine: a pure, sans-I/O state machine that decides why an agent shows as
+//! "not logged in".
+//!
+//! [`Diagnosis`] says which [`Request`]s to send ([`Step::Send`], one round at a time), is handed
+//! each [`Answer`] ([`Diagnosis::receive`]), and finally yields a [`Report`]: the decision
+//! [`Tree`] (plain serde data, one [`CheckNode`] per [`Check`], every [`Exchange`] redacted) with
+//! exactly one [`Verdict`], plus the token to reuse on the next run. It never touches the
+//! network, a clock, the page or `async`, so the browser's fetch, a simulated tenant and plain
+//! tests all drive the same engine.
+//!
+//! # The path
+//! 1. `token` (with the relay's `/healthz` probe beside it when a relay is set); skipped when a
+//!    cached token is still valid.
+//! 2. `user` lookup and `state_list` together (and the typed agent ID's state, when one is typed).
+//! 3. `agent_state` for the user's agent ID. Then `cross_check` the two, and when the state is
+//!    empty and the scopes allow reading it, `other_environment`: token, user and state again on
+//!    the other environment.
+//!
+//! That is three rounds to a verdict in the common case, two with a cached token.
+//!
+//! # Precedence
+//! The first thing that goes wrong decides; later checks are `skipped` (branch `not_run`).
+//! When several calls of one round fail, the more fundamental failure wins, in this order:
+//! 1. no answer at all: `cors_blocked` (direct), `relay_unreachable` (relay silent too), or
+//!    `relay_misconfigured` (relay up, calls through it unreadable);
+//! 2. the relay refusing the host (403 `X-Relay-Error: forbidden-host`): `relay_misconfigured`;
+//! 3. the relay unable to reach the host: `tenant_unreachable`;
+//! 4. an answer that is not the API's (HTML, a relay's text, a 2xx without JSON):
+//!    `relay_misconfigured`;
+//! 5. `timeout`; 6. `bad_credentials`; 7. `token_rejected`; 8. `rate_limited`;
+//!    9. `service_error`; 10. a 403: `missing_scope`.
+//!
+//! Past the calls, the data decide, in the order the path meets them: `user_not_found` or
+//! `id_is_agent_id`, then `not_an_agent`, then `agent_not_found` or `id_is_user_id`, then
+//! `inconsistent_state`, then `missing_scope` (the state is empty and the token's known scopes
+//! lack `agent:state:read`), then `wrong_environment`, and finally `logged_out`. An active
+//! session is `logged_in` (or `inconsistent_state` when the all-agents list does not show it).
+//!
+//! Two calls are "soft": the relay probe never decides by itself (it only tells
+//! `relay_unreachable` from `relay_misconfigured`), and a failed all-agents list decides only
+//! when the agent's own state is empty (with an active session the verdict stays `logged_in`, and
+//! `cross_check` is `unknown`). Failures on the other environment never decide either: that check
+//! becomes `unknown` and the verdict `logged_out`, saying why.
+
+mod check;
+mod classify;
+mod exchange;
+pub mod jwt;
+mod machine;
+pub mod redact;
+mod tree;
+mod verdict;
+
+pub use check::{Branch, Check, CheckNode, Outcome};
+pub use exchange::{Answer, Exchange, Request, RequestId, RequestKind, Response};
+pub use machine::{
+    Diagnosis, Step, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, REQUIRED_SCOPES,
+    SHORT_LIFETIME_SECS,
+};
+pub use tree::{CachedToken, Report, Tree, REUSE_MARGIN_MS, SCHEMA_VERSION};
+pub use verdict::{Verdict, VerdictReport};
+
+pub use crate::profile::Method;

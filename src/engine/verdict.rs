@@ -1,0 +1,294 @@
+//! The verdicts (PRODUCT.md's Verdicts table): what each means and how to fix it. The fix steps
+//! follow the guide's "How to fix it" lists, with more where the guide is silent.
+
+use super::check::Check;
+
+/// The one conclusion of a finished diagnosis. The serialized name (`wrong_environment`, ...) is
+/// the stable `data-verdict` code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The inputs fail validation; nothing was sent.
+    InvalidInput,
+    /// No relay, and the browser blocked the call (CORS or network).
+    CorsBlocked,
+    /// The relay cannot be reached at all.
+    RelayUnreachable,
+    /// An answer that is not the API's, a relay that drops CORS headers, or a relay refusing the host.
+    RelayMisconfigured,
+    /// The relay was reached but could not reach the tenant host.
+    TenantUnreachable,
+    /// The token endpoint refuses the client ID/secret.
+    BadCredentials,
+    /// A 403 from the API, or scopes lacking `agent:state:read` while the state data is empty.
+    MissingScope,
+    /// The API refuses a freshly issued token (401).
+    TokenRejected,
+    /// The user lookup answers 404 and the same ID is no agent ID either.
+    UserNotFound,
+    /// The user lookup answers 404 but the same ID answers the agent-state endpoint.
+    IdIsAgentId,
+    /// The agent ID given answers 404 as an agent but is a known user ID.
+    IdIsUserId,
+    /// The user exists and has no agent ID.
+    NotAnAgent,
+    /// The agent-state endpoint answers 404 for the user's agent ID.
+    AgentNotFound,
+    /// The agent's own endpoint and the all-agents list disagree.
+    InconsistentState,
+    /// Logged out here, logged in on the other environment.
+    WrongEnvironment,
+    /// Everything works and the agent has no session in this environment or the other.
+    LoggedOut,
+    /// The agent has an active session.
+    LoggedIn,
+    /// 429 persists after honouring `Retry-After`.
+    RateLimited,
+    /// The API answers 5xx.
+    ServiceError,
+    /// A call takes longer than the time limit.
+    Timeout,
+}
+
+impl Verdict {
+    /// Every verdict, in PRODUCT.md's order.
+    pub const ALL: [Verdict; 20] = [
+        Verdict::InvalidInput,
+        Verdict::CorsBlocked,
+        Verdict::RelayUnreachable,
+        Verdict::RelayMisconfigured,
+        Verdict::TenantUnreachable,
+        Verdict::BadCredentials,
+        Verdict::MissingScope,
+        Verdict::TokenRejected,
+        Verdict::UserNotFound,
+        Verdict::IdIsAgentId,
+        Verdict::IdIsUserId,
+        Verdict::NotAnAgent,
+        Verdict::AgentNotFound,
+        Verdict::InconsistentState,
+        Verdict::WrongEnvironment,
+        Verdict::LoggedOut,
+        Verdict::LoggedIn,
+        Verdict::RateLimited,
+        Verdict::ServiceError,
+        Verdict::Timeout,
+    ];
+
+    /// The stable code (`data-verdict`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::InvalidInput => "invalid_input",
+            Verdict::CorsBlocked => "cors_blocked",
+            Verdict::RelayUnreachable => "relay_unreachable",
+            Verdict::RelayMisconfigured => "relay_misconfigured",
+            Verdict::TenantUnreachable => "tenant_unreachable",
+            Verdict::BadCredentials => "bad_credentials",
+            Verdict::MissingScope => "missing_scope",
+            Verdict::TokenRejected => "token_rejected",
+            Verdict::UserNotFound => "user_not_found",
+            Verdict::IdIsAgentId => "id_is_agent_id",
+            Verdict::IdIsUserId => "id_is_user_id",
+            Verdict::NotAnAgent => "not_an_agent",
+            Verdict::AgentNotFound => "agent_not_found",
+            Verdict::InconsistentState => "inconsistent_state",
+            Verdict::WrongEnvironment => "wrong_environment",
+            Verdict::LoggedOut => "logged_out",
+            Verdict::LoggedIn => "logged_in",
+            Verdict::RateLimited => "rate_limited",
+            Verdict::ServiceError => "service_error",
+            Verdict::Timeout => "timeout",
+        }
+    }
+
+    /// A short title for the verdict.
+    pub fn title(self) -> &'static str {
+        match self {
+            Verdict::InvalidInput => "Some inputs need fixing",
+            Verdict::CorsBlocked => "The browser blocked the call",
+            Verdict::RelayUnreachable => "The relay cannot be reached",
+            Verdict::RelayMisconfigured => {
+                "The relay (or something in between) answered instead of the API"
+            }
+            Verdict::TenantUnreachable => "The relay cannot reach the tenant's host",
+            Verdict::BadCredentials => "The client ID or secret is refused",
+            Verdict::MissingScope => "The OAuth client lacks a scope",
+            Verdict::TokenRejected => "The API refuses a freshly issued token",
+            Verdict::UserNotFound => "No such user",
+            Verdict::IdIsAgentId => "That user ID is an agent ID",
+            Verdict::IdIsUserId => "That agent ID is a user ID",
+            Verdict::NotAnAgent => "The user is not an agent",
+            Verdict::AgentNotFound => "The agent ID does not exist",
+            Verdict::InconsistentState => "The API contradicts itself",
+            Verdict::WrongEnvironment => "Logged in on the other environment",
+            Verdict::LoggedOut => "The agent is logged out",
+            Verdict::LoggedIn => "The agent is logged in",
+            Verdict::RateLimited => "Too many calls: rate limited",
+            Verdict::ServiceError => "The API is failing",
+            Verdict::Timeout => "A call took too long",
+        }
+    }
+
+    /// What the verdict means, in plain words, whatever the run's details.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Verdict::InvalidInput => "Nothing was sent: the form has fields that cannot be used as they are.",
+            Verdict::CorsBlocked => {
+                "The browser got no answer from the API. Calling the API straight from a web page is usually blocked by CORS, because the API does not allow other sites to read its answers; a wrong host name or a network problem looks the same from here."
+            }
+            Verdict::RelayUnreachable => {
+                "Neither the relay's health check nor the API calls through it got any answer: the relay's address is wrong, it is not running, or the network blocks it."
+            }
+            Verdict::RelayMisconfigured => {
+                "What came back is not the API's answer: a web page, a relay's own error, or nothing readable from a relay that is up. The relay is not forwarding the calls correctly."
+            }
+            Verdict::TenantUnreachable => {
+                "The relay answered, but it could not reach the API host: the tenant name or environment is wrong, or the relay's network cannot reach NICE CXone."
+            }
+            Verdict::BadCredentials => {
+                "The token endpoint does not accept this client ID and secret, so no call can be made."
+            }
+            Verdict::MissingScope => {
+                "The OAuth client is not allowed to read what the diagnosis needs. CXone may answer an empty 200 instead of 403 when agent:state:read is missing, which looks exactly like a logged-out agent."
+            }
+            Verdict::TokenRejected => {
+                "The token endpoint issued a token, and the API refused it straight away: the client is not allowed to call this API, or the token is meant for another host."
+            }
+            Verdict::UserNotFound => "No user has this ID in this tenant and environment, and it is no agent ID either.",
+            Verdict::IdIsAgentId => {
+                "The ID typed as the user ID is not a user, but the agent-state endpoint knows it: it is an agent ID."
+            }
+            Verdict::IdIsUserId => {
+                "The ID typed as the agent ID is not an agent, but the user lookup knows it: it is a user ID. The state endpoint needs the user's agentId."
+            }
+            Verdict::NotAnAgent => {
+                "The user exists but has no agent ID, so they cannot log in to the agent desktop and never have an agent state."
+            }
+            Verdict::AgentNotFound => "The state endpoint does not know the user's agent ID in this tenant and environment.",
+            Verdict::InconsistentState => {
+                "The agent's own state endpoint and the all-agents list disagree about whether the agent is logged in."
+            }
+            Verdict::WrongEnvironment => {
+                "The agent has no session in this environment but is logged in on the other one (Production vs DevTest)."
+            }
+            Verdict::LoggedOut => {
+                "Everything works: the credentials, the scopes and the IDs are fine, and the agent simply has no active session."
+            }
+            Verdict::LoggedIn => "The agent has an active session.",
+            Verdict::RateLimited => {
+                "The API kept answering 429 Too Many Requests after waiting as long as it asked (within the page's bounds)."
+            }
+            Verdict::ServiceError => "The API answered with a server error (5xx) or a status it does not use here.",
+            Verdict::Timeout => "A call got no answer within the time limit.",
+        }
+    }
+
+    /// What to do, step by step.
+    pub fn fix(self) -> Vec<String> {
+        let steps: &[&str] = match self {
+            Verdict::InvalidInput => &["Correct the fields marked in the form, then press Diagnose again."],
+            Verdict::CorsBlocked => &[
+                "Set a CORS relay (for example the reference relay in this repository) and run again.",
+                "Check the tenant name and environment: a host that does not exist also gets no answer.",
+                "Open the browser's developer console: a CORS error there confirms the cause.",
+            ],
+            Verdict::RelayUnreachable => &[
+                "Check the relay address in the CORS relay field.",
+                "Make sure the relay is running, and open its /healthz address in a tab to see that it answers.",
+                "Check that no proxy or firewall between the browser and the relay blocks it.",
+            ],
+            Verdict::RelayMisconfigured => &[
+                "Check the relay template: a prefix ending in / (https://relay.example/) or a template with {url}.",
+                "Make sure the relay forwards the Authorization, Content-Type and Accept headers and sends CORS headers on every answer, errors and preflights included.",
+                "If the relay answers with a web page, the address points at a web site instead of the relay.",
+                "If the relay refuses the host (X-Relay-Error: forbidden-host), add the API host to the relay's allowlist.",
+            ],
+            Verdict::TenantUnreachable => &[
+                "Check the tenant name: it is the first label of the host, as in acme.nicecxone.com.",
+                "Check the environment (Production or DevTest) and the API host override, if set.",
+                "Make sure the relay's network can reach NICE CXone (DNS, outbound HTTPS).",
+            ],
+            Verdict::BadCredentials => &[
+                "Verify the client ID and client secret (copy them again from the OAuth client).",
+                "Check that the OAuth client is enabled in the CXone Admin Console (Admin > Security > OAuth Clients).",
+                "Check that the client belongs to this tenant and environment.",
+            ],
+            Verdict::MissingScope => &[
+                "Go to Admin > Security > OAuth Clients in the CXone Admin Console.",
+                "Select your client.",
+                "In the Scopes tab, make sure agent:state:read is checked (and agent:read and user:read).",
+                "Save the changes, then run again: a new token carries the new scopes.",
+            ],
+            Verdict::TokenRejected => &[
+                "Check that the OAuth client is enabled in the CXone Admin Console.",
+                "Check that the token is used on the same host that issued it (environment, API host override).",
+                "Refresh tokens before they expire: invalidate a cached token 5 minutes before expires_in runs out.",
+            ],
+            Verdict::UserNotFound => &[
+                "Check the user ID for typos; it is the user's ID, not their name or agent ID.",
+                "Check that the user belongs to this tenant and environment.",
+            ],
+            Verdict::IdIsAgentId => &[
+                "Type this ID in the Agent ID field instead, or look up the user's own ID.",
+                "In scripts, call /api/v2/agents/{agentId}/state with the agentId and /api/v2/users/{userId} with the user ID.",
+            ],
+            Verdict::IdIsUserId => &[
+                "Use the agentId field from the user profile, not the user ID.",
+                "Leave the Agent ID field empty and give the user ID: the page looks up the agent ID itself.",
+            ],
+            Verdict::NotAnAgent => &[
+                "Make the user an agent in the CXone Admin Console (give them an agent profile), or check the user ID.",
+                "Only agents have an agent state; other users always show as not logged in.",
+            ],
+            Verdict::AgentNotFound => &[
+                "Ensure you are using the agentId field from the user profile, not the user ID.",
+                "Check the ID for typos; agent IDs are UUIDs.",
+                "Check that the agent belongs to this tenant and environment.",
+            ],
+            Verdict::InconsistentState => &[
+                "Run again in a minute: a session that has just started or ended can show in one place first.",
+                "If it persists, report it to NICE support with the exchanges below as evidence.",
+                "Meanwhile, trust the agent desktop or Workforce Management > Agents > View Agents.",
+            ],
+            Verdict::WrongEnvironment => &[
+                "Switch the Environment field (and your integration) to the environment where the agent is logged in.",
+                "Verify that the tenant in your script matches the environment where the agent works.",
+            ],
+            Verdict::LoggedOut => &[
+                "Confirm in the CXone Admin Console > Workforce Management > Agents > View Agents that the agent shows 'Logged In'.",
+                "Ask the agent to log in to the agent desktop, then run again.",
+            ],
+            Verdict::LoggedIn => &[],
+            Verdict::RateLimited => &[
+                "Wait a minute and run again.",
+                "Find what else uses this OAuth client heavily, and space its calls out.",
+            ],
+            Verdict::ServiceError => &[
+                "Run again in a few minutes.",
+                "Check NICE CXone's status page; if it persists, report it to NICE support with the exchange below.",
+            ],
+            Verdict::Timeout => &[
+                "Run again; raise the time limit if the network is slow.",
+                "Check the network path (and the relay) to the API host.",
+            ],
+        };
+        steps.iter().map(|s| s.to_string()).collect()
+    }
+}
+
+/// The verdict of a finished diagnosis with its explanation and fix, as the tree carries it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VerdictReport {
+    /// The code.
+    pub code: Verdict,
+    /// A short title.
+    pub title: String,
+    /// What was found in this run and what it means, in plain words.
+    pub explanation: String,
+    /// What to do, step by step.
+    pub fix: Vec<String>,
+    /// The check whose finding decided the verdict.
+    pub decided_by: Check,
+    /// One line per check that supports the verdict (its summary), in tree order.
+    pub evidence: Vec<String>,
+}
