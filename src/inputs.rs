@@ -414,8 +414,11 @@ pub fn check_tenant(text: &str) -> Result<String, String> {
         return Err("Enter the tenant name, as in acme.nicecxone.com".into());
     }
     if text.contains('.') || text.contains("://") || text.contains('/') {
+        // Someone pasting the whole host gets told which part to keep.
+        let label = text.split("://").last().unwrap_or(text).split(['.', '/']).next().unwrap_or("");
+        let example = if label.is_empty() { "acme".to_string() } else { label.to_ascii_lowercase() };
         return Err(format!(
-            "Enter only the tenant's name, without dots, scheme or path (for acme.nicecxone.com, type acme); use API host for a full address"
+            "Enter only the tenant's name, without dots, scheme or path: type {example}; use API host for a full address"
         ));
     }
     if text.len() > 63 {

@@ -3,14 +3,20 @@
 //! The pure modules (inputs, links, relay templates) build and test natively; the page itself
 //! (`ui`) is compiled only for the browser.
 
+pub mod config;
 pub mod engine;
 pub mod inputs;
 pub mod link;
 pub mod percent;
 pub mod profile;
 pub mod relay;
+pub mod sim;
 pub mod url;
 
+#[cfg(target_arch = "wasm32")]
+pub mod net;
+#[cfg(target_arch = "wasm32")]
+pub mod run;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

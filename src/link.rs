@@ -20,19 +20,23 @@ pub struct LinkRead {
     pub had_secret: bool,
     /// Keys the page does not know, ignored (shown to help spot a typo).
     pub unknown: Vec<String>,
+    /// Fields that decide where credentials go and that the link set to something other than
+    /// the defaults it was read over (a site's own configured relay needs no confirmation).
+    pub rerouted: Vec<Field>,
 }
 
 impl LinkRead {
     /// The link chose where credentials go (relay, API host or issuer): confirm before sending.
     pub fn routes_credentials(&self) -> bool {
-        self.set.iter().any(|f| f.routes_credentials())
+        !self.rerouted.is_empty()
     }
 }
 
 /// Reads the query string and the fragment (either may start with `?`/`#` or not) over `base`.
 /// Fragment values win over query values.
 pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
-    let mut result = LinkRead { form: base.clone(), set: Vec::new(), had_secret: false, unknown: Vec::new() };
+    let mut result =
+        LinkRead { form: base.clone(), set: Vec::new(), had_secret: false, unknown: Vec::new(), rerouted: Vec::new() };
     for (key, value) in pairs(query.trim_start_matches('?')).chain(pairs(fragment.trim_start_matches('#'))) {
         if is_secret_key(&key) {
             result.had_secret = true;
@@ -46,6 +50,12 @@ pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
         }
     }
     result.set.sort_by_key(|f| Field::ALL.iter().position(|x| x == f));
+    result.rerouted = result
+        .set
+        .iter()
+        .copied()
+        .filter(|f| f.routes_credentials() && result.form.get(*f).trim() != base.get(*f).trim())
+        .collect();
     result
 }
 

@@ -281,3 +281,34 @@ fn the_destination_shows_where_credentials_go_even_while_incomplete() {
     form.set(Field::Profile, "platform");
     assert_eq!(form.destination(page).token_url.as_deref(), Some("https://cxone.niceincontact.com/auth/token"));
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_link_naming_the_sites_own_relay_needs_no_confirmation() {
+    use agent_state_doctor::config::SiteConfig;
+    let site = SiteConfig::parse(r#"{"relay": "/relay/", "timeout": 30, "environment": "devtest"}"#);
+    assert_eq!(site.problems, Vec::<String>::new());
+    assert_eq!(site.defaults.get(Field::Relay), "/relay/");
+    assert_eq!(site.defaults.get(Field::Timeout), "30");
+    assert_eq!(site.defaults.get(Field::Environment), "devtest");
+    assert!(!link::read("", "tenant=acme&relay=%2Frelay%2F", &site.defaults).routes_credentials());
+    assert!(link::read("", "tenant=acme&relay=https%3A%2F%2Fother.example%2F", &site.defaults).routes_credentials());
+    assert!(link::read("", "tenant=acme&host=https%3A%2F%2Fapi.example.com", &site.defaults).routes_credentials());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_wrong_site_config_is_reported_and_ignored_value_by_value() {
+    use agent_state_doctor::config::SiteConfig;
+    let site = SiteConfig::parse(r#"{"relay": "relay.example", "timeout": 999, "colour": "blue", "profile": "platform", "issuer": "https://cxone-gov.niceincontact.com"}"#);
+    assert_eq!(site.problems.len(), 3, "{:?}", site.problems);
+    assert!(site.problems.iter().any(|p| p.contains("relay")));
+    assert!(site.problems.iter().any(|p| p.contains("timeout")));
+    assert!(site.problems.iter().any(|p| p.contains("colour")));
+    assert_eq!(site.defaults.get(Field::Relay), "");
+    assert_eq!(site.defaults.get(Field::Timeout), "15");
+    assert_eq!(site.defaults.get(Field::Profile), "platform");
+    assert_eq!(site.defaults.get(Field::Issuer), "https://cxone-gov.niceincontact.com");
+    assert_eq!(SiteConfig::parse("not json").problems.len(), 1);
+    assert_eq!(SiteConfig::parse("[1]").defaults, Form::default());
+}

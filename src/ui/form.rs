@@ -1,7 +1,7 @@
 //! The form: fields with their labels and messages, where the credentials go, Diagnose and Copy link.
 
 use super::{browser, LinkNotice};
-use crate::inputs::{Environment, Field, FieldError, Form, Profile, Route, GOV_ISSUER, DEFAULT_ISSUER};
+use crate::inputs::{Environment, Field, FieldError, Form, Inputs, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER};
 use crate::link;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,13 +23,23 @@ enum Outcome {
     NeedsConfirmation,
     /// Some fields are wrong; nothing was sent.
     Invalid(Vec<FieldError>),
-    /// The inputs are valid.
-    Ready,
+    /// The inputs are valid and the diagnosis was started.
+    Started,
 }
 
 /// The diagnosis form.
 #[component]
-pub fn DiagnoseForm(form: RwSignal<Form>, notice: LinkNotice) -> impl IntoView {
+pub fn DiagnoseForm(
+    form: RwSignal<Form>,
+    notice: LinkNotice,
+    /// True in demo mode: nothing leaves the page, so there is nothing to confirm.
+    demo: Signal<bool>,
+    /// Called with the checked inputs when Diagnose is pressed on a valid form.
+    on_diagnose: Callback<Inputs>,
+    /// While a run is going, Diagnose turns into Cancel.
+    running: Signal<bool>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let touched = RwSignal::new(Vec::<Field>::new());
     let submitted = RwSignal::new(false);
     let confirmed = RwSignal::new(!notice.needs_confirmation);
@@ -39,7 +49,7 @@ pub fn DiagnoseForm(form: RwSignal<Form>, notice: LinkNotice) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        if !confirmed.get_untracked() {
+        if !confirmed.get_untracked() && !demo.get_untracked() {
             outcome.set(Outcome::NeedsConfirmation);
             focus("confirm-destination");
             return;
@@ -51,7 +61,10 @@ pub fn DiagnoseForm(form: RwSignal<Form>, notice: LinkNotice) -> impl IntoView {
                 }
                 outcome.set(Outcome::Invalid(errors));
             }
-            Ok(_inputs) => outcome.set(Outcome::Ready),
+            Ok(inputs) => {
+                outcome.set(Outcome::Started);
+                on_diagnose.run(inputs);
+            }
         }
     };
 
@@ -83,10 +96,13 @@ pub fn DiagnoseForm(form: RwSignal<Form>, notice: LinkNotice) -> impl IntoView {
         <form class="diagnose-form" novalidate on:submit=on_submit autocomplete="off">
             <LinkNotices notice=notice.clone() />
             {groups}
-            <DestinationPanel form=form />
-            {move || (!confirmed.get()).then(|| view! { <ConfirmDestination form=form confirmed=confirmed /> })}
+            <DestinationPanel form=form demo=demo />
+            {move || (!confirmed.get() && !demo.get()).then(|| view! { <ConfirmDestination confirmed=confirmed /> })}
             <div class="actions">
-                <button type="submit" class="primary" id="diagnose">"Diagnose"</button>
+                <button type="submit" class="primary" id="diagnose" disabled=move || running.get()>"Diagnose"</button>
+                {move || running.get().then(|| view! {
+                    <button type="button" id="cancel" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                })}
                 <CopyLink form=form />
             </div>
             <OutcomeView outcome=outcome />
@@ -203,11 +219,16 @@ fn LinkNotices(notice: LinkNotice) -> impl IntoView {
 
 /// The exact token URL and relay origin that the credentials go to, always shown before Diagnose.
 #[component]
-fn DestinationPanel(form: RwSignal<Form>) -> impl IntoView {
+fn DestinationPanel(form: RwSignal<Form>, demo: Signal<bool>) -> impl IntoView {
     let page = browser::page_url();
     let destination = Memo::new(move |_| form.with(|f| f.destination(&page)));
     view! {
-        <section class="destination" aria-labelledby="destination-title">
+        <Show when=move || demo.get()>
+            <p class="notice demo" id="demo-destination">
+                "Demo tenant: the diagnosis runs against a simulated tenant inside this page. Nothing is sent anywhere."
+            </p>
+        </Show>
+        <section class="destination" aria-labelledby="destination-title" class:hidden=move || demo.get()>
             <h2 id="destination-title">"Credentials will be sent to"</h2>
             <dl>
                 <dt>"Token URL"</dt>
@@ -229,8 +250,7 @@ fn DestinationPanel(form: RwSignal<Form>) -> impl IntoView {
 
 /// Asked once when a link chose the relay, API host or issuer: nothing is sent before this.
 #[component]
-fn ConfirmDestination(form: RwSignal<Form>, confirmed: RwSignal<bool>) -> impl IntoView {
-    let _ = form;
+fn ConfirmDestination(confirmed: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="notice warn confirm" role="alert" id="confirm-panel">
             <p>
@@ -289,12 +309,7 @@ fn OutcomeView(outcome: RwSignal<Outcome>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Outcome::Ready => view! {
-            <p class="notice" role="status" id="inputs-ready">
-                "The inputs are valid. Running the diagnosis arrives with the engine; nothing was sent."
-            </p>
-        }
-        .into_any(),
+        Outcome::Started => ().into_any(),
     }
 }
 

@@ -63,10 +63,18 @@ export async function launchBrowser() {
 /** Opens `url` in a new tab and waits for the page (WebAssembly included) to draw the form. */
 export async function openPage(context, url) {
   const page = await context.newPage();
+  // Script errors and failed loads, except the optional config.json a site may not have.
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/config.json')) {
+      problems.push(`${response.status()} ${response.url()}`);
+    }
+  });
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(message.text());
+    }
   });
   await page.goto(url);
   await page.waitForSelector('#diagnose', { timeout: 20000 });

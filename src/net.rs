@@ -1,0 +1,188 @@
+//! The one place that touches `fetch`: relay wrapping, the time limit, cancellation, and telling
+//! failures apart as far as a browser allows (no answer, timed out, an HTTP status).
+//! The demo tenant answers through the same door, so the engine cannot tell them apart.
+
+use crate::engine::{Answer, Request, RequestKind, Response};
+use crate::relay::Relay;
+use crate::sim::{Scenario, SimRequest, SimTenant};
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::js_sys::Promise;
+use web_sys::AbortController;
+
+/// Where the requests go.
+#[derive(Clone)]
+pub enum Backend {
+    /// The real network: through `relay` (resolved against `page_url`), or direct.
+    Network { relay: Relay, page_url: String },
+    /// The simulated tenant inside the page, playing `scenario`: no network at all.
+    Demo { tenant: Rc<RefCell<SimTenant>>, scenario: Scenario },
+}
+
+/// Stops every request of a run at once (the Cancel button).
+#[derive(Default)]
+pub struct Cancel {
+    cancelled: Cell<bool>,
+    controllers: RefCell<Vec<AbortController>>,
+}
+
+impl Cancel {
+    /// Aborts the requests in flight; answers that arrive later are dropped by the runner.
+    pub fn cancel(&self) {
+        self.cancelled.set(true);
+        for controller in self.controllers.borrow_mut().drain(..) {
+            controller.abort();
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.get()
+    }
+}
+
+/// Milliseconds since the page started, for timings.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Milliseconds since the Unix epoch, for token expiry.
+pub fn wall_clock_ms() -> u64 {
+    web_sys::js_sys::Date::now() as u64
+}
+
+/// Waits `ms` milliseconds without blocking the page.
+pub async fn sleep(ms: u64) {
+    if ms == 0 {
+        return;
+    }
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(i32::MAX as u64) as i32);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+impl Backend {
+    /// Sends one request after its `delay_ms` and answers what came back.
+    pub async fn answer(&self, request: &Request, cancel: &Rc<Cancel>) -> Answer {
+        sleep(request.delay_ms).await;
+        if cancel.is_cancelled() {
+            return Answer::NoAnswer { message: "cancelled".into(), elapsed_ms: 0 };
+        }
+        match self {
+            Backend::Network { relay, page_url } => {
+                let url = target_url(request, relay, page_url);
+                fetch(&url, request.method, &request.headers, request.body.as_deref(), request.timeout_ms, cancel).await
+            }
+            Backend::Demo { tenant, scenario } => simulate(tenant, *scenario, request).await,
+        }
+    }
+}
+
+/// The URL the browser fetches for `request`: the relay's own `/healthz` for the probe, the
+/// relay-wrapped API URL otherwise.
+pub fn target_url(request: &Request, relay: &Relay, page_url: &str) -> String {
+    match request.kind {
+        RequestKind::RelayHealth => match relay.origin(page_url) {
+            Some(origin) => format!("{origin}/healthz"),
+            None => request.url.clone(),
+        },
+        _ => relay.wrap(&request.url, page_url),
+    }
+}
+
+/// Fetches `url` within `timeout_ms`; the one call into the browser's `fetch`.
+pub async fn fetch(
+    url: &str,
+    method: crate::profile::Method,
+    headers: &[(String, String)],
+    body: Option<&str>,
+    timeout_ms: u64,
+    cancel: &Rc<Cancel>,
+) -> Answer {
+    let started = now_ms();
+    let elapsed = move || (now_ms() - started).max(0.0) as u64;
+    let Ok(controller) = AbortController::new() else {
+        return Answer::NoAnswer { message: "this browser cannot abort requests".into(), elapsed_ms: 0 };
+    };
+    cancel.controllers.borrow_mut().push(controller.clone());
+    let timed_out = Rc::new(Cell::new(false));
+    let timer = {
+        let timed_out = timed_out.clone();
+        let controller = controller.clone();
+        let on_timeout = Closure::once_into_js(move || {
+            timed_out.set(true);
+            controller.abort();
+        });
+        web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_timeout.unchecked_ref(),
+                timeout_ms.min(i32::MAX as u64) as i32,
+            )
+            .ok()
+        })
+    };
+    let method = match method {
+        crate::profile::Method::Get => HttpMethod::GET,
+        crate::profile::Method::Post => HttpMethod::POST,
+    };
+    let mut builder = RequestBuilder::new(url).method(method).abort_signal(Some(&controller.signal()));
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let built = match body {
+        Some(body) => builder.body(body.to_string()),
+        None => builder.build(),
+    };
+    let result = match built {
+        Ok(built) => match built.send().await {
+            Ok(response) => {
+                let status = response.status();
+                let headers: Vec<(String, String)> = response.headers().entries().collect();
+                match response.text().await {
+                    Ok(body) => Ok(Response { status, headers, body, elapsed_ms: elapsed() }),
+                    Err(error) => Err(error.to_string()),
+                }
+            }
+            Err(error) => Err(error.to_string()),
+        },
+        Err(error) => Err(error.to_string()),
+    };
+    if let (Some(handle), Some(window)) = (timer, web_sys::window()) {
+        window.clear_timeout_with_handle(handle);
+    }
+    match result {
+        Ok(response) => Answer::Response(response),
+        Err(_) if timed_out.get() => Answer::TimedOut { elapsed_ms: elapsed() },
+        Err(message) => Answer::NoAnswer { message, elapsed_ms: elapsed() },
+    }
+}
+
+/// Answers from the simulated tenant, taking the time it says (up to the time limit).
+async fn simulate(tenant: &Rc<RefCell<SimTenant>>, scenario: Scenario, request: &Request) -> Answer {
+    let sim_request = match request.kind {
+        RequestKind::RelayHealth => SimRequest::relay_health(Some(scenario)),
+        _ => SimRequest::from(request),
+    };
+    let answer = tenant.borrow_mut().answer(&sim_request);
+    // A short pause even for instant answers, so the live tree can be seen working.
+    sleep(answer.delay_ms.clamp(120, request.timeout_ms)).await;
+    answer.to_answer(request.timeout_ms)
+}
+
+/// The site's `config.json` beside the page, if it has one. A missing file, or an HTML page that a
+/// server answers for every path, means no configuration; a slow server is given 4 seconds.
+pub async fn load_site_config() -> crate::config::SiteConfig {
+    let cancel = Rc::new(Cancel::default());
+    let answer = fetch("config.json", crate::profile::Method::Get, &[], None, 4_000, &cancel).await;
+    match answer {
+        Answer::Response(response) if response.status == 200 && !response.body.trim_start().starts_with('<') => {
+            crate::config::SiteConfig::parse(&response.body)
+        }
+        _ => crate::config::SiteConfig::default(),
+    }
+}
