@@ -254,6 +254,80 @@ fn retries_wait_at_most_10_seconds_in_total() {
     assert_eq!(run.sent_to(&token_url(PROD)).len(), 1);
 }
 
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn retries_of_one_round_wait_side_by_side_and_are_reported_as_the_real_wait() {
+    // The user lookup and the list both answer 429 with Retry-After 1, three times each: two
+    // rounds of retries, each waiting 1 s with both calls waiting side by side: 2 s in all.
+    let too_many = with_header(json(429, json!({})), "Retry-After", "1");
+    let tenant = Tenant::logged_in()
+        .on(&user_url(PROD, USER), too_many.clone())
+        .on(&list_url(PROD), too_many);
+    let run = run(inputs(), tenant);
+    assert_eq!(run.verdict(), Verdict::RateLimited);
+    assert_eq!(run.sent_to(&user_url(PROD, USER)).len(), 3);
+    assert_eq!(run.sent_to(&list_url(PROD)).len(), 3);
+    assert_eq!(run.real_wait_ms(), 2_000);
+    let text = run.verdict_text();
+    assert!(
+        text.contains("after 3 tries and 2.0 s of waiting"),
+        "the real wait, not the sum of both calls' waits: {text}"
+    );
+    assert!(run.node(Check::User).summary.contains("2.0 s"));
+
+    // The engine's own count agrees.
+    let mut dx = Diagnosis::new(inputs(), None, NOW);
+    let mut tenant = Tenant::logged_in()
+        .on(
+            &user_url(PROD, USER),
+            with_header(json(429, json!({})), "Retry-After", "1"),
+        )
+        .on(
+            &list_url(PROD),
+            with_header(json(429, json!({})), "Retry-After", "1"),
+        );
+    while let Step::Send(requests) = dx.poll() {
+        for request in &requests {
+            dx.receive(request.id, tenant.answer(request));
+        }
+    }
+    assert_eq!(dx.retry_wait_ms(), 2_000);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_10_second_budget_counts_retries_waiting_side_by_side_once() {
+    // Retry-After 6 on both calls of round 2: both retry together after 6 s (6 s of real
+    // waiting, within 10 s); another 6 s would pass the budget, so each call stops at 2 tries.
+    let too_many = with_header(json(429, json!({})), "Retry-After", "6");
+    let tenant = Tenant::logged_in()
+        .on(&user_url(PROD, USER), too_many.clone())
+        .on(&list_url(PROD), too_many);
+    let run = run(inputs(), tenant);
+    assert_eq!(run.verdict(), Verdict::RateLimited);
+    assert_eq!(run.sent_to(&user_url(PROD, USER)).len(), 2);
+    assert_eq!(
+        run.sent_to(&list_url(PROD)).len(),
+        2,
+        "the list's retry waits beside the user's, so it costs no extra time"
+    );
+    assert_eq!(run.real_wait_ms(), 6_000);
+    assert!(run
+        .verdict_text()
+        .contains("after 2 tries and 6.0 s of waiting"));
+
+    // Waits in different rounds add up: 4 s for the user lookup, then 4 s for the agent's state
+    // leaves 2 s, so the state's next 4 s wait is not taken.
+    let four = with_header(json(429, json!({})), "Retry-After", "4");
+    let tenant = Tenant::logged_in()
+        .on_each(&user_url(PROD, USER), vec![four.clone(), user_answer()])
+        .on(&state_url(PROD, AGENT), four);
+    let run = self::run(inputs(), tenant);
+    assert_eq!(run.verdict(), Verdict::RateLimited);
+    assert_eq!(run.sent_to(&state_url(PROD, AGENT)).len(), 2);
+    assert_eq!(run.real_wait_ms(), 8_000);
+}
+
 fn run_token(answer: Answer) -> Run {
     run(inputs(), Tenant::logged_in().on(&token_url(PROD), answer))
 }
@@ -433,6 +507,82 @@ fn missing_user_or_agent_read_only_warns_and_a_short_lifetime_warns() {
     assert_eq!(run.outcome(Check::TokenLifetime), Outcome::Warn);
 }
 
+fn token_with_exp(exp_secs: u64, expires_in: Option<u64>) -> (String, Answer) {
+    let token = jwt(json!({"sub": CLIENT_ID, "scope": ALL_SCOPES, "exp": exp_secs}));
+    let mut answer = json!({"access_token": token, "token_type": "bearer"});
+    if let Some(secs) = expires_in {
+        answer["expires_in"] = json!(secs);
+    }
+    (token, json(200, answer))
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_token_lifetime_reads_a_jwt_access_tokens_exp_against_the_callers_clock() {
+    let now = NOW / 1000;
+    let lifetime = |exp: u64, expires_in: Option<u64>| {
+        let (_, answer) = token_with_exp(exp, expires_in);
+        run(inputs(), Tenant::logged_in().on(&token_url(PROD), answer))
+    };
+
+    // Already expired, whatever expires_in says: it fails, and says so.
+    let run = lifetime(now - 90, Some(3600));
+    assert_eq!(
+        run.verdict(),
+        Verdict::LoggedIn,
+        "the lifetime alone decides nothing"
+    );
+    assert_eq!(run.branch(Check::TokenLifetime), "expired");
+    assert_eq!(run.outcome(Check::TokenLifetime), Outcome::Fail);
+    let summary = &run.node(Check::TokenLifetime).summary;
+    assert!(
+        summary.contains("exp") && summary.contains("expired") && summary.contains("90 s"),
+        "{summary}"
+    );
+    assert!(!run.node(Check::TokenLifetime).fix.is_empty());
+
+    // Expiring within 5 minutes by exp, although expires_in says an hour.
+    let run = lifetime(now + 120, Some(3600));
+    assert_eq!(run.branch(Check::TokenLifetime), "short");
+    assert_eq!(run.outcome(Check::TokenLifetime), Outcome::Warn);
+    assert!(run.node(Check::TokenLifetime).summary.contains("exp"));
+    assert_eq!(
+        run.report.token.as_ref().map(|t| t.expires_at_ms),
+        Some((now + 120) * 1000),
+        "the token is not offered for reuse past its exp"
+    );
+
+    // No expires_in: exp tells the lifetime, short or long.
+    let run = lifetime(now + 120, None);
+    assert_eq!(run.branch(Check::TokenLifetime), "short");
+    let summary = &run.node(Check::TokenLifetime).summary;
+    assert!(
+        summary.contains("120 s") && summary.contains("no expires_in"),
+        "{summary}"
+    );
+    let run = lifetime(now + 7200, None);
+    assert_eq!(run.branch(Check::TokenLifetime), "long");
+    assert_eq!(run.outcome(Check::TokenLifetime), Outcome::Pass);
+    let run = lifetime(now - 1, None);
+    assert_eq!(run.branch(Check::TokenLifetime), "expired");
+
+    // A long expires_in and a later exp: the sooner one counts, and it is long.
+    let run = lifetime(now + 7200, Some(3600));
+    assert_eq!(run.branch(Check::TokenLifetime), "long");
+    assert!(run
+        .node(Check::TokenLifetime)
+        .summary
+        .starts_with("3600 s expires_in"));
+
+    // Neither expires_in nor a JWT: unknown, as before.
+    let opaque = json(
+        200,
+        json!({"access_token": ACCESS_TOKEN, "scope": ALL_SCOPES}),
+    );
+    let run = self::run(inputs(), Tenant::logged_in().on(&token_url(PROD), opaque));
+    assert_eq!(run.branch(Check::TokenLifetime), "unknown");
+}
+
 // ----- the other environment -----
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -579,6 +729,172 @@ fn checks_that_did_not_run_are_never_pass() {
         assert_eq!(run.branch(check), "not_run");
         assert!(run.node(check).summary.starts_with("Not run"));
     }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_all_agents_list_shows_its_answer_when_the_diagnosis_ends_after_it_was_read() {
+    // The agent-state call of round 3 ends the diagnosis; the list of round 2 was answered.
+    for (state, verdict) in [
+        (
+            json(403, json!({"error": "forbidden"})),
+            Verdict::MissingScope,
+        ),
+        (
+            json(404, json!({"message": "Agent not found"})),
+            Verdict::AgentNotFound,
+        ),
+        (
+            json(503, json!({"message": "Service Unavailable"})),
+            Verdict::ServiceError,
+        ),
+        (timed_out(), Verdict::Timeout),
+    ] {
+        let run = run(
+            inputs(),
+            Tenant::logged_in().on(&state_url(PROD, AGENT), state),
+        );
+        assert_eq!(run.verdict(), verdict, "the verdict is unchanged");
+        assert_eq!(run.node(Check::AgentState).exchanges.len(), 1);
+        let list = run.node(Check::StateList);
+        assert_eq!(list.exchanges.len(), 1, "{verdict:?}");
+        assert_eq!(run.branch(Check::StateList), "listed", "{verdict:?}");
+        assert_eq!(run.outcome(Check::StateList), Outcome::Pass);
+        assert!(list.summary.contains(AGENT) && list.summary.contains("Available"));
+        assert_eq!(
+            run.report.tree.verdict.as_ref().unwrap().decided_by,
+            Check::AgentState
+        );
+        // Checks that made no call still did not run.
+        assert_eq!(run.branch(Check::CrossCheck), "not_run");
+        assert_eq!(run.branch(Check::OtherEnvironment), "not_run");
+    }
+
+    // The agent is not in the list: it says so.
+    let run = self::run(
+        inputs(),
+        Tenant::logged_in()
+            .on(&state_url(PROD, AGENT), timed_out())
+            .on(&list_url(PROD), list_without_agent()),
+    );
+    assert_eq!(run.verdict(), Verdict::Timeout);
+    assert_eq!(run.branch(Check::StateList), "absent");
+    assert_eq!(run.outcome(Check::StateList), Outcome::Warn);
+
+    // The list call failed: it shows its failure, without deciding.
+    let run = self::run(
+        inputs(),
+        Tenant::logged_in()
+            .on(&state_url(PROD, AGENT), json(404, json!({})))
+            .on(&list_url(PROD), json(500, json!({"message": "boom"}))),
+    );
+    assert_eq!(run.verdict(), Verdict::AgentNotFound);
+    assert_eq!(run.branch(Check::StateList), "service_error");
+    assert_eq!(run.outcome(Check::StateList), Outcome::Fail);
+
+    // A typed agent ID that is a user ID: the list was read for it.
+    let agent_only = inputs_with(|f| {
+        f.set(Field::UserId, "");
+        f.set(Field::AgentId, USER);
+    });
+    let run = self::run(
+        agent_only,
+        Tenant::logged_in().on(&state_url(PROD, USER), json(404, json!({}))),
+    );
+    assert_eq!(run.verdict(), Verdict::IdIsUserId);
+    assert_eq!(run.branch(Check::StateList), "absent");
+    assert!(run.node(Check::StateList).summary.contains(USER));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_call_answered_in_round_two_shows_its_answer_whatever_ends_the_diagnosis() {
+    // The user lookup ends it: the list, and the typed agent ID's state, still show their answers.
+    let with_agent = inputs_with(|f| f.set(Field::AgentId, AGENT));
+    let run = run(
+        with_agent.clone(),
+        Tenant::logged_in()
+            .on(&user_url(PROD, USER), json(404, json!({})))
+            .on(&state_url(PROD, USER), json(404, json!({}))),
+    );
+    assert_eq!(run.verdict(), Verdict::UserNotFound);
+    assert_eq!(
+        run.branch(Check::StateList),
+        "absent",
+        "the user ID is no listed agent"
+    );
+    assert_eq!(
+        run.branch(Check::AgentState),
+        "active",
+        "the typed agent ID's own answer"
+    );
+    assert!(run.node(Check::AgentState).summary.contains("Available"));
+    assert_eq!(run.branch(Check::AgentId), "not_run", "no call, so not run");
+
+    // The typed user ID is listed as an agent: the list shows it.
+    let run = self::run(
+        inputs(),
+        Tenant::logged_in()
+            .on(&user_url(PROD, USER), json(404, json!({})))
+            .on(
+                &list_url(PROD),
+                json(
+                    200,
+                    json!([{"agentId": USER, "state": {"name": "Available"}}]),
+                ),
+            ),
+    );
+    assert_eq!(run.verdict(), Verdict::IdIsAgentId);
+    assert_eq!(run.branch(Check::StateList), "listed");
+
+    // The user lookup fails; the typed state failed more fundamentally and decides, and the
+    // user lookup shows its own failure.
+    let run = self::run(
+        with_agent.clone(),
+        Tenant::logged_in()
+            .on(&user_url(PROD, USER), json(503, json!({})))
+            .on(&state_url(PROD, AGENT), no_answer()),
+    );
+    assert_eq!(run.verdict(), Verdict::CorsBlocked);
+    assert_eq!(run.branch(Check::AgentState), "no_answer");
+    assert_eq!(run.branch(Check::User), "service_error");
+    assert_eq!(
+        run.branch(Check::StateList),
+        "listed",
+        "the typed agent ID is looked for"
+    );
+
+    // A user with no agent ID: the list was read, but there is no agent ID to look for.
+    let run = self::run(
+        inputs(),
+        Tenant::logged_in().on(
+            &user_url(PROD, USER),
+            json(200, json!({"id": USER, "name": "Pat Admin"})),
+        ),
+    );
+    assert_eq!(run.verdict(), Verdict::NotAnAgent);
+    assert_eq!(run.branch(Check::StateList), "no_agent_id");
+    assert_eq!(run.outcome(Check::StateList), Outcome::Unknown);
+    assert_eq!(
+        run.outcome(Check::AgentState),
+        Outcome::Skipped,
+        "never asked"
+    );
+
+    // Both round-two calls 429 to the end: the list shows its own rate limit.
+    let too_many = with_header(json(429, json!({})), "Retry-After", "1");
+    let run = self::run(
+        inputs(),
+        Tenant::logged_in()
+            .on(&user_url(PROD, USER), too_many.clone())
+            .on(&list_url(PROD), too_many),
+    );
+    assert_eq!(run.verdict(), Verdict::RateLimited);
+    assert_eq!(
+        run.report.tree.verdict.as_ref().unwrap().decided_by,
+        Check::User
+    );
+    assert_eq!(run.branch(Check::StateList), "rate_limited");
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

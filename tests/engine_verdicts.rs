@@ -106,6 +106,26 @@ fn relay_misconfigured_when_a_2xx_answer_carries_no_json() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn relay_misconfigured_when_the_relay_reports_its_own_error_rather_than_the_tenants() {
+    let relayed = inputs_with(|f| f.set(Field::Relay, "https://relay.acme.example/"));
+    let refused = with_header(
+        json(
+            400,
+            json!({"relay_error": "bad-target", "detail": "no target URL after the prefix"}),
+        ),
+        "X-Relay-Error",
+        "bad-target",
+    );
+    let run = run(relayed, Tenant::logged_in().on(&token_url(PROD), refused));
+    assert_eq!(
+        run.verdict(),
+        Verdict::RelayMisconfigured,
+        "only dns, connect, tls and timeout errors mean the tenant is unreachable"
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn relay_misconfigured_when_the_relay_refuses_the_host_as_forbidden_host() {
     let relayed = inputs_with(|f| f.set(Field::Relay, "https://relay.acme.example/"));
     let refused = with_header(
@@ -224,6 +244,37 @@ fn token_rejected_when_the_api_answers_401_to_a_freshly_issued_token() {
         run.report.token.is_none(),
         "a rejected token is not offered for reuse"
     );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn token_rejected_when_the_token_issued_has_already_expired_by_its_jwt_exp() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    // An unsigned JWT whose exp is a day before the caller's clock, with an hour's expires_in.
+    let expired = format!(
+        "{}.{}.",
+        b64.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        b64.encode(json!({"sub": CLIENT_ID, "exp": NOW / 1000 - 86_400}).to_string())
+    );
+    let tenant = Tenant::logged_in()
+        .on(
+            &token_url(PROD),
+            json(
+                200,
+                json!({"access_token": expired, "token_type": "bearer", "expires_in": 3600, "scope": ALL_SCOPES}),
+            ),
+        )
+        .on(
+            &user_url(PROD, USER),
+            json(401, json!({"error": "invalid_token"})),
+        );
+    let run = run(inputs(), tenant);
+    assert_eq!(run.verdict(), Verdict::TokenRejected);
+    assert_eq!(run.branch(Check::TokenLifetime), "expired");
+    assert_eq!(run.outcome(Check::TokenLifetime), Outcome::Fail);
+    assert!(run.verdict_text().contains("already expired"));
+    assert!(!run.tree_json().contains(&expired), "the JWT is redacted");
 }
 
 // ----- scopes -----

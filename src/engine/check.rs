@@ -17,7 +17,7 @@ pub enum Check {
     Token,
     /// Does the token carry `agent:state:read`, `agent:read`, `user:read`?
     Scopes,
-    /// Is `expires_in` long enough?
+    /// Is `expires_in` (or the JWT access token's `exp`) long enough, and not already past?
     TokenLifetime,
     /// Does the user exist?
     User,
@@ -73,7 +73,9 @@ impl Check {
             Check::Relay => "Does the relay answer?",
             Check::Token => "Does the token endpoint issue a token?",
             Check::Scopes => "Does the token carry agent:state:read, agent:read and user:read?",
-            Check::TokenLifetime => "Is the token's lifetime (expires_in) long enough?",
+            Check::TokenLifetime => {
+                "Is the token's lifetime (expires_in, or its JWT exp) long enough?"
+            }
             Check::User => "Does the user exist?",
             Check::AgentId => "Does the user have an agent ID?",
             Check::AgentState => "What does the agent's own state endpoint say?",
@@ -428,15 +430,34 @@ fn table(check: Check) -> &'static [Row] {
             ),
         ],
         Check::TokenLifetime => &[
-            ("long", Pass, "expires_in is 5 minutes or more", "The token outlives the diagnosis.", &[]),
+            (
+                "long",
+                Pass,
+                "expires_in (or, without it, the JWT access token's exp claim) is 5 minutes or more away",
+                "The token outlives the diagnosis.",
+                &[],
+            ),
             (
                 "short",
                 Warn,
-                "expires_in is under 5 minutes",
+                "expires_in, or the JWT access token's exp claim, is under 5 minutes away",
                 "The token expires soon: an integration must refresh it before it runs out, or its calls fail with 401.",
                 &[],
             ),
-            ("unknown", Unknown, "the token answer gives no expires_in", "The token's lifetime is not known.", &[]),
+            (
+                "expired",
+                Fail,
+                "the JWT access token's exp claim is already past",
+                "The token endpoint issued a token that has already expired (or this computer's clock is far off): the API will refuse it with 401.",
+                &[],
+            ),
+            (
+                "unknown",
+                Unknown,
+                "the token answer gives no expires_in, and the access token is no JWT with an exp claim",
+                "The token's lifetime is not known.",
+                &[],
+            ),
         ],
         Check::User => &[
             ("found", Pass, "the user lookup answers the user", "The user exists in this tenant and environment.", &[]),
@@ -514,6 +535,13 @@ fn table(check: Check) -> &'static [Row] {
                 Warn,
                 "the list is empty",
                 "No agent at all shows as logged in; if agents are working, the token may lack agent:state:read.",
+                &[],
+            ),
+            (
+                "no_agent_id",
+                Unknown,
+                "the list was read, but the diagnosis ended before an agent ID was known",
+                "The list answered; with no agent ID there was nothing to look for in it.",
                 &[],
             ),
         ],

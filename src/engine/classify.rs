@@ -141,6 +141,14 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Readi
         } else {
             format!("{kind}: {detail}")
         };
+        // Only these kinds say the tenant host could not be reached; the others (a bad target,
+        // a refused method, a body over the relay's limit) are the relay's setup or its use.
+        const UNREACHABLE: [&str; 5] = ["dns", "connect", "tls", "timeout", "response-too-large"];
+        if !UNREACHABLE.contains(&kind.as_str()) {
+            return Reading::Failed(Failure::NotApi {
+                detail: format!("the relay's own error ({detail})"),
+            });
+        }
         return Reading::Failed(Failure::TenantUnreachable { detail });
     }
     let trimmed = response.body.trim();

@@ -1,5 +1,6 @@
-//! Just enough JWT reading to find the scopes of an access token: the payload's `scope` or `scp`
-//! claim. The signature is not checked; the claims only explain, they authorise nothing.
+//! Just enough JWT reading to find the scopes of an access token (the payload's `scope` or `scp`
+//! claim) and its expiry (`exp`). The signature is not checked; the claims only explain, they
+//! authorise nothing.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -27,4 +28,16 @@ pub fn scopes(token: &str) -> Option<Vec<String>> {
     let claims = claims(token)?;
     crate::profile::scopes_of(claims.get("scope").filter(|v| !v.is_null()))
         .or_else(|| crate::profile::scopes_of(claims.get("scp")))
+}
+
+/// When a JWT access token expires, from its `exp` claim (seconds since the Unix epoch, a number
+/// or a numeric string), in milliseconds; `None` when the token is no JWT or has no usable `exp`.
+pub fn expires_at_ms(token: &str) -> Option<u64> {
+    let claims = claims(token)?;
+    let exp = claims.get("exp")?;
+    let seconds = match exp {
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        other => other.as_f64()?,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then_some((seconds * 1000.0) as u64)
 }

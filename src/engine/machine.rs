@@ -16,6 +16,12 @@ use serde_json::Value;
 /// At most this many tries per call when the API answers 429.
 pub const MAX_TRIES: u32 = 3;
 /// At most this much waiting for `Retry-After`, over the whole diagnosis, in milliseconds.
+///
+/// It is measured as the time that really passes: the requests of one round wait side by side,
+/// so a round of retries counts its longest `Retry-After` (not the sum of its requests' waits),
+/// and the rounds' waits add up. A 429 is retried only while the waiting so far plus its own
+/// `Retry-After` stays within this budget; the same measure is reported in the `rate_limited`
+/// finding and by [`Diagnosis::retry_wait_ms`].
 pub const MAX_RETRY_WAIT_MS: u64 = 10_000;
 /// The wait before a retry when a 429 carries no readable `Retry-After`, in milliseconds.
 pub const DEFAULT_RETRY_MS: u64 = 1_000;
@@ -60,7 +66,10 @@ pub struct Diagnosis {
     phase: Phase,
     slots: Vec<Slot>,
     next_id: RequestId,
+    /// Real `Retry-After` waiting of the rounds sent so far: each round's longest delay.
     waited_ms: u64,
+    /// The wait of the retry round being gathered: the longest delay of the calls it will resend.
+    round_wait_ms: u64,
     redactor: Redactor,
     report: Option<Report>,
     probe_sent: bool,
@@ -76,6 +85,9 @@ pub struct Diagnosis {
     user: Option<UserRecord>,
     agent_id: Option<String>,
     list: Option<Result<Vec<ListedAgent>, Failure>>,
+    /// The answer to the typed agent ID's state, sent beside the user lookup, until `agent_state`
+    /// settles (it shows what this answer said if the diagnosis ends first).
+    typed_state: Option<Reading>,
     other_env: Option<Environment>,
     other_token: Option<String>,
     /// Why the other environment could not be asked, for the verdict's explanation.
@@ -176,6 +188,7 @@ impl Diagnosis {
             slots: Vec::new(),
             next_id: 1,
             waited_ms: 0,
+            round_wait_ms: 0,
             redactor,
             report: None,
             probe_sent: false,
@@ -189,6 +202,7 @@ impl Diagnosis {
             user: None,
             agent_id: None,
             list: None,
+            typed_state: None,
             other_env: None,
             other_token: None,
             other_note: None,
@@ -223,6 +237,7 @@ impl Diagnosis {
                     slots: Vec::new(),
                     next_id: 1,
                     waited_ms: 0,
+                    round_wait_ms: 0,
                     redactor: Redactor::new([
                         form.get(crate::inputs::Field::ClientSecret).to_string(),
                         form.get(crate::inputs::Field::AccessKeySecret).to_string(),
@@ -239,6 +254,7 @@ impl Diagnosis {
                     user: None,
                     agent_id: None,
                     list: None,
+                    typed_state: None,
                     other_env: None,
                     other_token: None,
                     other_note: None,
@@ -292,8 +308,10 @@ impl Diagnosis {
             {
                 let wait = retry_after_ms.unwrap_or(DEFAULT_RETRY_MS);
                 let slot = &mut self.slots[index];
+                // The retries of one round wait side by side: the round waits its longest delay,
+                // so each retry fits the budget when its own wait does.
                 if slot.attempts < MAX_TRIES && self.waited_ms + wait <= MAX_RETRY_WAIT_MS {
-                    self.waited_ms += wait;
+                    self.round_wait_ms = self.round_wait_ms.max(wait);
                     slot.delay_ms = wait;
                     return true;
                 }
@@ -319,9 +337,11 @@ impl Diagnosis {
         self.tree.rounds
     }
 
-    /// Milliseconds spent (or to be spent) waiting for `Retry-After` so far.
+    /// Milliseconds spent (or to be spent, for the retry round about to go out) waiting for
+    /// `Retry-After` so far, as real time: each round counts its longest wait, since the requests
+    /// of a round wait side by side (see [`MAX_RETRY_WAIT_MS`]).
     pub fn retry_wait_ms(&self) -> u64 {
-        self.waited_ms
+        self.waited_ms + self.round_wait_ms
     }
 
     // ----- sending and recording -----
@@ -344,6 +364,7 @@ impl Diagnosis {
 
     fn send_round(&mut self) -> Vec<Request> {
         self.tree.rounds += 1;
+        self.waited_ms += std::mem::take(&mut self.round_wait_ms);
         self.tree.summary = format!("Running: round {} of requests is out.", self.tree.rounds);
         let mut requests = Vec::new();
         for index in 0..self.slots.len() {
@@ -755,33 +776,77 @@ impl Diagnosis {
                 self.scopes = Some(scopes);
             }
         }
+        self.lifetime_facts(&token, lifetime_secs, reused);
+    }
+
+    /// Settles `token_lifetime` from `expires_in` (or what is left on a reused token) and, when the
+    /// access token is a JWT, its `exp` claim against `now_ms`: the sooner of the two counts, and
+    /// an `exp` already past fails.
+    fn lifetime_facts(&mut self, token: &str, lifetime_secs: Option<u64>, reused: bool) {
         let what = if reused {
             "left on the reused token"
         } else {
             "expires_in"
         };
-        match lifetime_secs {
-            None => self.settle(
+        let exp_at = jwt::expires_at_ms(token);
+        if let (Some(at), Some(until)) = (exp_at, self.token_expires_at_ms) {
+            // The token is not to be reused past its own exp.
+            self.token_expires_at_ms = Some(until.min(at));
+        }
+        if let Some(at) = exp_at.filter(|at| *at <= self.now_ms) {
+            let ago = duration((self.now_ms - at) / 1000);
+            let besides = match lifetime_secs {
+                Some(s) if reused => {
+                    format!(", although {s} s were counted as left on the reused token")
+                }
+                Some(s) => format!(", although expires_in says {s} s"),
+                None => String::new(),
+            };
+            self.settle(
                 Check::TokenLifetime,
-                "unknown",
-                "The token answer gives no expires_in.",
-            ),
-            Some(s) if s < SHORT_LIFETIME_SECS => {
-                self.settle(
+                "expired",
+                format!(
+                    "The access token's exp claim (JWT) is {ago} in the past: the token has already expired{besides}."
+                ),
+            );
+            self.node_mut(Check::TokenLifetime).fix = vec![
+                "Check the clock of the computer running this page, and the token server's: a token that is expired when issued points at one of them.".into(),
+                "Ask for a fresh token; if the token endpoint keeps issuing expired tokens, report it to the administrator of the CXone tenant (or of the identity provider).".into(),
+            ];
+            return;
+        }
+        let exp_left = exp_at.map(|at| (at - self.now_ms) / 1000);
+        let by_exp = "left by the access token's exp claim (JWT)";
+        let (left, source, other) = match (lifetime_secs, exp_left) {
+            (None, None) => {
+                return self.settle(
                     Check::TokenLifetime,
-                    "short",
-                    format!("{s} s {what}: under 5 minutes."),
-                );
-                self.node_mut(Check::TokenLifetime).fix = vec![
-                    "Refresh the token before it expires: invalidate a cached token 5 minutes before expires_in runs out."
-                        .into(),
-                ];
+                    "unknown",
+                    "The token answer gives no expires_in, and the access token is no JWT with an exp claim.",
+                )
             }
-            Some(s) => self.settle(
+            (Some(s), None) => (s, what, None),
+            (None, Some(e)) => (e, by_exp, Some("no expires_in".to_string())),
+            (Some(s), Some(e)) if e < s => (e, by_exp, Some(format!("{s} s {what}"))),
+            (Some(s), Some(_)) => (s, what, None),
+        };
+        let besides = other.map(|o| format!(" ({o})")).unwrap_or_default();
+        if left < SHORT_LIFETIME_SECS {
+            self.settle(
+                Check::TokenLifetime,
+                "short",
+                format!("{left} s {source}{besides}: under 5 minutes."),
+            );
+            self.node_mut(Check::TokenLifetime).fix = vec![
+                "Refresh the token before it expires: invalidate a cached token 5 minutes before it runs out (expires_in, or the JWT's exp)."
+                    .into(),
+            ];
+        } else {
+            self.settle(
                 Check::TokenLifetime,
                 "long",
-                format!("{s} s {what} ({} min).", s / 60),
-            ),
+                format!("{left} s {source}{besides} ({} min).", left / 60),
+            );
         }
     }
 
@@ -886,6 +951,7 @@ impl Diagnosis {
             // An agent ID given alone: its state went out with the list.
             return self.on_agent_state(state.expect("agent state slot"), true);
         };
+        self.typed_state = state.clone();
         match self.reading(user_slot) {
             Reading::Json(json) => {
                 let record = self.api().read_user(&json);
@@ -897,6 +963,8 @@ impl Diagnosis {
                 // When the state call of the same round failed more fundamentally, that one speaks.
                 match state {
                     Some(Reading::Failed(other)) if other.rank() < failure.rank() => {
+                        // The user lookup was answered too: it shows its own failure.
+                        self.settle(Check::User, failure.branch(), failure.describe());
                         self.fail(Check::AgentState, other)
                     }
                     _ => self.fail(Check::User, failure),
@@ -1091,34 +1159,11 @@ impl Diagnosis {
     /// The agent's own state is known: compare with the list, then conclude or look elsewhere.
     fn decide(&mut self, own: AgentState) {
         let agent = self.agent_id.clone().unwrap_or_default();
-        let list = self.list.clone().unwrap_or(Ok(Vec::new()));
-        let listed = list.as_ref().ok().map(|l| {
-            l.iter()
-                .find(|a| profile::same_id(&a.agent_id, &agent))
-                .and_then(|a| a.state.clone())
-        });
-        match &list {
-            Ok(l) => match &listed {
-                Some(Some(state)) => self.settle(
-                    Check::StateList,
-                    "listed",
-                    format!("The list shows agent {agent} in state {state}."),
-                ),
-                _ if l.is_empty() => {
-                    self.settle(Check::StateList, "empty", "The all-agents list is empty.")
-                }
-                _ => self.settle(
-                    Check::StateList,
-                    "absent",
-                    format!(
-                        "Agent {agent} is not in the list, which shows {} other agent(s).",
-                        l.len()
-                    ),
-                ),
-            },
-            Err(failure) => self.settle(Check::StateList, failure.branch(), failure.describe()),
+        if self.list.is_none() {
+            self.list = Some(Ok(Vec::new()));
         }
-        let in_list = listed.map(|s| s.is_some());
+        let list = self.list.clone().unwrap_or(Ok(Vec::new()));
+        let in_list = self.settle_list(Some(&agent));
         match own {
             AgentState::Active { state, skill_group } => {
                 let group = skill_group
@@ -1219,6 +1264,134 @@ impl Diagnosis {
                         self.begin_other_environment();
                     }
                 }
+            }
+        }
+    }
+
+    /// Settles `state_list` from the list's answer: the list call failed, the list is empty, or
+    /// `agent` is (or is not) in it with a state; with no agent ID known, only that it was read.
+    /// Answers whether the list shows `agent` with a state (`None` when the list failed).
+    fn settle_list(&mut self, agent: Option<&str>) -> Option<bool> {
+        let list = match self.list.clone()? {
+            Ok(list) => list,
+            Err(failure) => {
+                self.settle(Check::StateList, failure.branch(), failure.describe());
+                return None;
+            }
+        };
+        if list.is_empty() {
+            self.settle(Check::StateList, "empty", "The all-agents list is empty.");
+            return Some(false);
+        }
+        let Some(agent) = agent else {
+            self.settle(
+                Check::StateList,
+                "no_agent_id",
+                format!(
+                    "The list was read ({} agent(s)), but the diagnosis ended before an agent ID was known to look for.",
+                    list.len()
+                ),
+            );
+            return Some(false);
+        };
+        let entry = list.iter().find(|a| profile::same_id(&a.agent_id, agent));
+        let others = list.len() - usize::from(entry.is_some());
+        match entry.map(|a| a.state.clone()) {
+            Some(Some(state)) => {
+                self.settle(
+                    Check::StateList,
+                    "listed",
+                    format!("The list shows agent {agent} in state {state}."),
+                );
+                Some(true)
+            }
+            Some(None) => {
+                self.settle(
+                    Check::StateList,
+                    "absent",
+                    format!("The list names agent {agent} with no state, beside {others} other agent(s)."),
+                );
+                Some(false)
+            }
+            None => {
+                self.settle(
+                    Check::StateList,
+                    "absent",
+                    format!(
+                        "Agent {agent} is not in the list, which shows {others} other agent(s)."
+                    ),
+                );
+                Some(false)
+            }
+        }
+    }
+
+    /// The ID to look for in the all-agents list when the diagnosis ends before the user's agent
+    /// ID is known: the user ID when it was tried as an agent ID, else the agent ID typed.
+    fn list_candidate(&self) -> Option<String> {
+        if let Some(agent) = &self.agent_id {
+            return Some(agent.clone());
+        }
+        let inputs = self.inputs.as_ref()?;
+        let user_tried_as_agent = matches!(
+            self.tree.node(Check::User).branch.as_deref(),
+            Some("not_found" | "is_agent_id")
+        );
+        match &inputs.user_id {
+            Some(user) if user_tried_as_agent => Some(user.clone()),
+            _ => inputs.agent_id.clone(),
+        }
+    }
+
+    /// Settles `agent_state` from the typed agent ID's answer (sent beside the user lookup) when
+    /// the diagnosis ended before the path reached it.
+    fn settle_typed_state(&mut self, reading: Reading) {
+        let agent = self.inputs().agent_id.clone().unwrap_or_default();
+        match reading {
+            Reading::Json(json) => match self.api().read_agent_state(&json) {
+                AgentState::Active { state, skill_group } => {
+                    let group = skill_group
+                        .map(|g| format!(", skill group {g}"))
+                        .unwrap_or_default();
+                    self.settle(
+                        Check::AgentState,
+                        "active",
+                        format!("Agent {agent} (as typed) is in state {state}{group}."),
+                    );
+                }
+                AgentState::NoSession => self.settle(
+                    Check::AgentState,
+                    "no_session",
+                    format!("No active session for agent {agent} (as typed; {{}} or empty)."),
+                ),
+            },
+            Reading::Status { status: 404, .. } => self.settle(
+                Check::AgentState,
+                "not_found",
+                format!("The state endpoint answers 404 for agent {agent} (as typed)."),
+            ),
+            Reading::Status { status, .. } => {
+                let failure = api_status_failure(status);
+                self.settle(Check::AgentState, failure.branch(), failure.describe());
+            }
+            Reading::Failed(failure) => {
+                self.settle(Check::AgentState, failure.branch(), failure.describe())
+            }
+            Reading::TooMany { .. } => unreachable!("429 is turned into rate_limited"),
+        }
+    }
+
+    /// Before the diagnosis ends: a check whose call went out and was answered shows what that
+    /// answer said, even when the path never reached it. Only checks with no call answered are
+    /// left to `not_run`.
+    fn settle_answered(&mut self) {
+        if !self.is_settled(Check::StateList) && self.list.is_some() {
+            let agent = self.list_candidate();
+            self.settle_list(agent.as_deref());
+        }
+        if !self.is_settled(Check::AgentState) {
+            if let Some(reading) = self.typed_state.take() {
+                self.settle_typed_state(reading);
             }
         }
     }
@@ -1470,6 +1643,13 @@ impl Diagnosis {
                 finding.push_str(" No relay is set, so check the API host override.");
             }
         }
+        if failure == Failure::TokenRejected
+            && self.tree.node(Check::TokenLifetime).branch.as_deref() == Some("expired")
+        {
+            finding.push_str(
+                " The token was already expired when it was issued: its exp claim is past.",
+            );
+        }
         if let Failure::RelayRefusedHost = failure {
             let host = self.api().host(self.inputs(), self.inputs().environment);
             finding.push_str(&format!(" Add {host} to the relay's allowlist."));
@@ -1491,6 +1671,7 @@ impl Diagnosis {
         finding: String,
         with_meaning: bool,
     ) {
+        self.settle_answered();
         let ended_at = decided_by.id();
         for node in &mut self.tree.checks {
             if !node.outcome.is_settled() {
@@ -1616,6 +1797,16 @@ fn api_status_failure(status: u16) -> Failure {
 fn is_reference_health(body: &str) -> bool {
     serde_json::from_str::<Value>(body.trim())
         .is_ok_and(|v| v.is_object() && body.to_ascii_lowercase().contains("relay"))
+}
+
+/// A duration in seconds as a person reads it: seconds, minutes, hours or days.
+fn duration(secs: u64) -> String {
+    match secs {
+        0..=119 => format!("{secs} s"),
+        120..=7_199 => format!("{} min", secs / 60),
+        7_200..=172_799 => format!("{} h", secs / 3_600),
+        _ => format!("{} days", secs / 86_400),
+    }
 }
 
 fn describe(reading: &Reading) -> String {

@@ -19,7 +19,11 @@
 //! That is three rounds to a verdict in the common case, two with a cached token.
 //!
 //! # Precedence
-//! The first thing that goes wrong decides; later checks are `skipped` (branch `not_run`).
+//! The first thing that goes wrong decides; later checks whose calls never went out are
+//! `skipped` (branch `not_run`). A call that did go out and was answered is never shown as
+//! skipped: its check settles on the branch its answer supports (the all-agents list read, with
+//! or without the agent, or its own failure; the typed agent ID's state), without changing the
+//! verdict.
 //! When several calls of one round fail, the more fundamental failure wins, in this order:
 //! 1. no answer at all: `cors_blocked` (direct), `relay_unreachable` (relay silent too), or
 //!    `relay_misconfigured` (relay up, calls through it unreadable);
@@ -41,6 +45,16 @@
 //! when the agent's own state is empty (with an active session the verdict stays `logged_in`, and
 //! `cross_check` is `unknown`). Failures on the other environment never decide either: that check
 //! becomes `unknown` and the verdict `logged_out`, saying why.
+//!
+//! # Retries and the token's lifetime
+//! A 429 is retried after its `Retry-After` (1 s when unreadable), at most [`MAX_TRIES`] tries
+//! per call and [`MAX_RETRY_WAIT_MS`] of waiting per diagnosis. Waiting is counted as real time:
+//! the retries of one round wait side by side, so a round counts its longest wait, and the budget
+//! and the `rate_limited` finding use that same measure.
+//!
+//! `token_lifetime` reads `expires_in` and, when the access token is a JWT, its `exp` claim
+//! against the `now_ms` the diagnosis was created with: the sooner of the two counts (under
+//! [`SHORT_LIFETIME_SECS`] warns), and an `exp` already past fails.
 
 mod check;
 mod classify;

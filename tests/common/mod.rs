@@ -292,6 +292,14 @@ impl Run {
             .map(|r| r.iter().map(|q| q.kind).collect())
             .collect()
     }
+    /// The `Retry-After` waiting that really passed: the requests of a round wait side by side,
+    /// so each round counts its longest delay.
+    pub fn real_wait_ms(&self) -> u64 {
+        self.rounds
+            .iter()
+            .map(|r| r.iter().map(|q| q.delay_ms).max().unwrap_or(0))
+            .sum()
+    }
     /// Every request sent, in order.
     pub fn sent(&self) -> Vec<&Request> {
         self.rounds.iter().flatten().collect()
@@ -378,6 +386,11 @@ pub fn assert_sound(report: &Report) {
                 node.outcome,
                 Outcome::Skipped,
                 "{:?}: a check that did not run is skipped",
+                node.id
+            );
+            assert!(
+                node.exchanges.is_empty(),
+                "{:?}: a check whose call went out and was answered shows that answer, not `not_run`",
                 node.id
             );
         }
