@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Sets up, builds the release page and serves it on http://127.0.0.1:8080 (rebuilds on change).
+# Sets up, builds the release page and serves it with the reference relay on
+# http://127.0.0.1:8080: page and relay share one origin, so the page relays through /relay/.
+# Extra arguments go to the relay (for example --allow, --listen; see relay/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-echo "Serving Agent State Doctor on http://127.0.0.1:8080 (Ctrl+C stops)"
-exec trunk serve --release "$@"
+trunk build --release
+cargo build --release -p agent-state-doctor-relay --bin doctor-relay
+echo "Agent State Doctor: open http://127.0.0.1:8080 (Ctrl+C stops)"
+exec target/release/doctor-relay --listen 127.0.0.1:8080 --serve dist "$@"

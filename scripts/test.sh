@@ -16,7 +16,8 @@ cargo test -p agent-state-doctor --target wasm32-unknown-unknown --tests
 step "release build (trunk, wasm-opt)"
 trunk build --release
 
-step "real-browser tests (Playwright, Debian's Chromium)"
+step "real-browser tests (Playwright, Debian's Chromium; the relay and the simulated tenant over HTTP)"
+cargo build -p agent-state-doctor-relay --bins
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 step "page weight"

@@ -11,11 +11,10 @@ const FORWARDED_REQUEST_HEADERS: [HeaderName; 3] =
     [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT];
 
 /// The answer headers passed back to the page.
-const PASSED_BACK_HEADERS: [HeaderName; 4] = [
+const PASSED_BACK_HEADERS: [HeaderName; 3] = [
     header::CONTENT_TYPE,
     header::RETRY_AFTER,
     header::CACHE_CONTROL,
-    header::WWW_AUTHENTICATE,
 ];
 
 /// Builds the client used for every upstream call: rustls with the bundled Mozilla roots, no
@@ -103,6 +102,13 @@ pub(crate) async fn forward(
         for value in answer.headers().get_all(&name) {
             response.headers_mut().append(name.clone(), value.clone());
         }
+    }
+    // A 401's WWW-Authenticate: Basic makes the browser open its own sign-in dialog for a call
+    // to the page's own origin, and the call then hangs until the time limit. It travels renamed.
+    for value in answer.headers().get_all(header::WWW_AUTHENTICATE) {
+        response
+            .headers_mut()
+            .append("x-relay-www-authenticate", value.clone());
     }
     // A redirect is passed back without its Location: the browser would otherwise follow it
     // straight to the tenant, around the relay. The page sees the 3xx status itself.

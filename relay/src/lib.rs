@@ -307,7 +307,9 @@ fn add_cors(headers: &mut HeaderMap, origin: Option<HeaderValue>, private_networ
     );
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("Retry-After, X-Relay-Error"),
+        HeaderValue::from_static(
+            "Retry-After, X-Relay-Error, X-Relay-WWW-Authenticate, X-Relay-Location",
+        ),
     );
     headers.insert(
         header::ACCESS_CONTROL_MAX_AGE,

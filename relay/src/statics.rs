@@ -5,6 +5,27 @@ use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 use std::path::{Component, Path, PathBuf};
 
+/// The page's site configuration file (see the top README).
+const CONFIG_FILE: &str = "config.json";
+
+/// The page served by this relay calls it through `/relay/` on the same origin, unless the
+/// folder has a `config.json` of its own: no CORS preflights, nothing to configure.
+fn own_config(method: &Method) -> Response<Body> {
+    let body = r#"{"relay": "/relay/"}"#;
+    let mut response = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
 /// Answers a GET or HEAD for `path` from `root`: `index.html` for `/` and for folders, 404 for
 /// anything missing or outside the folder.
 pub(crate) async fn serve(root: &Path, method: &Method, path: &str) -> Response<Body> {
@@ -19,6 +40,9 @@ pub(crate) async fn serve(root: &Path, method: &Method, path: &str) -> Response<
     };
     let mut file = root.join(&relative);
     let Ok(meta) = tokio::fs::metadata(&file).await else {
+        if relative == Path::new(CONFIG_FILE) {
+            return own_config(method);
+        }
         return not_found();
     };
     if meta.is_dir() {

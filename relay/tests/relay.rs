@@ -132,6 +132,14 @@ async fn passes_back_status_and_exposes_retry_after() {
         if code == 429 || code == 503 {
             assert_eq!(response.headers()["retry-after"], "7");
         }
+        if code == 401 {
+            // As is, it would open the browser's own sign-in dialog and hang the page's call.
+            assert!(response.headers().get("www-authenticate").is_none());
+            assert_eq!(
+                response.headers()["x-relay-www-authenticate"],
+                "Basic realm=\"cxone\""
+            );
+        }
         assert_eq!(
             response.text().await.unwrap(),
             format!("{{\"status\":{code}}}")
@@ -733,6 +741,12 @@ async fn serves_static_files_with_cors_and_types() {
         .await
         .unwrap();
     assert_eq!(response.status(), 405);
+
+    // A folder without its own config.json gets the relay's: the page relays through /relay/.
+    std::fs::remove_file(dir.join("config.json")).unwrap();
+    let response = get("/config.json").await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), r#"{"relay": "/relay/"}"#);
 
     // The relay and health routes still work beside the files.
     assert_eq!(get("/healthz").await.unwrap().status(), 200);

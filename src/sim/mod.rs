@@ -58,10 +58,12 @@
 //! browser.
 
 mod data;
+mod offline;
 mod scenario;
 mod tenant;
 mod token;
 
+pub use offline::diagnose_offline;
 pub use scenario::Scenario;
 pub use tenant::SimTenant;
 

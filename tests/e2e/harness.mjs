@@ -63,11 +63,12 @@ export async function launchBrowser() {
 /** Opens `url` in a new tab and waits for the page (WebAssembly included) to draw the form. */
 export async function openPage(context, url) {
   const page = await context.newPage();
-  // Script errors and failed loads, except the optional config.json a site may not have.
+  // Script errors and the page's own files failing to load. The diagnosis's calls (fetch) may
+  // well answer 4xx: that is what is being diagnosed.
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
   page.on('response', (response) => {
-    if (response.status() >= 400 && !response.url().endsWith('/config.json')) {
+    if (response.status() >= 400 && response.request().resourceType() !== 'fetch') {
       problems.push(`${response.status()} ${response.url()}`);
     }
   });
@@ -83,3 +84,56 @@ export async function openPage(context, url) {
 }
 
 export const DIST = new URL('../../dist/', import.meta.url).pathname;
+
+/** Starts one of the workspace's binaries and waits for its "listening on http://..." line. */
+export async function startBinary(name, args) {
+  const { spawn } = await import('node:child_process');
+  const binary = new URL(`../../target/debug/${name}`, import.meta.url).pathname;
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 15000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)));
+  });
+  return { url, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
+}
+
+/** Runs a workspace binary to completion and answers its standard output. */
+export async function runBinary(name, args) {
+  const { execFileSync } = await import('node:child_process');
+  const binary = new URL(`../../target/debug/${name}`, import.meta.url).pathname;
+  return execFileSync(binary, args, { encoding: 'utf8' });
+}
+
+/** Fills the secret, confirms the destination when asked, presses Diagnose, waits for the verdict. */
+export async function diagnose(page, secret, timeout = 40000) {
+  if (secret !== undefined) await page.fill('#client_secret', secret);
+  if (await page.isVisible('#confirm-destination')) await page.click('#confirm-destination');
+  await page.click('#diagnose');
+  await page.waitForSelector('[data-verdict]', { timeout });
+  return page.getAttribute('[data-verdict]', 'data-verdict');
+}
+
+/** Every place a secret must never reach: the address bar, storage, the page's markup and text. */
+export async function secretLeaks(page, secret) {
+  const basic = (value) => Buffer.from(value).toString('base64');
+  const places = await page.evaluate(() => ({
+    address: location.href,
+    storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    markup: document.documentElement.outerHTML,
+    text: document.body.innerText,
+  }));
+  return Object.entries(places)
+    .filter(([, value]) => value.includes(secret) || value.includes(basic(secret).slice(0, 12)))
+    .map(([where]) => where);
+}

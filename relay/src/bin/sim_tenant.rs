@@ -14,17 +14,27 @@ Usually run behind the relay: doctor-relay --upstream-override http://127.0.0.1:
 
 USAGE:
     sim-tenant [--listen 127.0.0.1:9000] [--cors] [--quiet]
+    sim-tenant --scenarios [--api-host ORIGIN] [--relay TEMPLATE]
 
 OPTIONS:
     --listen ADDR   Address to listen on [default: 127.0.0.1:9000]
     --cors          Send CORS headers (a real tenant does not; the relay adds them)
     --quiet         No per-request log lines
+    --scenarios     Print every scenario as JSON and exit: its id, the verdict it leads to, the
+                    link fragment of its form (secrets never included), and each check's outcome
+                    when the engine runs it against this simulation (what a browser must show)
+    --api-host URL  With --scenarios: forms use this API host override, except the scenarios
+                    that need the other environment (they keep the tenant's own hosts)
+    --relay T       With --scenarios: forms without a relay of their own use relay template T
     -h, --help      This help
 ";
 
 fn main() -> ExitCode {
     let mut listen: SocketAddr = "127.0.0.1:9000".parse().expect("default address");
     let mut options = SimOptions::default();
+    let mut scenarios = false;
+    let mut api_host = None;
+    let mut relay = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -37,6 +47,21 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             "--cors" => options.cors = true,
+            "--scenarios" => scenarios = true,
+            "--relay" => match inline.or_else(|| args.next()) {
+                Some(value) => relay = Some(value),
+                None => {
+                    eprintln!("sim-tenant: --relay needs a template");
+                    return ExitCode::from(2);
+                }
+            },
+            "--api-host" => match inline.or_else(|| args.next()) {
+                Some(value) => api_host = Some(value),
+                None => {
+                    eprintln!("sim-tenant: --api-host needs an origin");
+                    return ExitCode::from(2);
+                }
+            },
             "--quiet" => options.log = LogSink::off(),
             "--listen" => {
                 let Some(value) = inline.or_else(|| args.next()) else {
@@ -56,6 +81,10 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    if scenarios {
+        println!("{}", catalogue(api_host.as_deref(), relay.as_deref()));
+        return ExitCode::SUCCESS;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -94,6 +123,52 @@ fn main() -> ExitCode {
             }
         }
     })
+}
+
+/// Every scenario with what the browser must show for it, as JSON.
+fn catalogue(api_host: Option<&str>, relay: Option<&str>) -> String {
+    use agent_state_doctor::inputs::Field;
+    use agent_state_doctor::sim::{diagnose_offline, Scenario, SimTenant};
+    let cases: Vec<serde_json::Value> = Scenario::ALL
+        .iter()
+        .map(|&scenario| {
+            let mut form = scenario.form();
+            let overridden = match api_host {
+                Some(host) if !scenario.needs_other_environment() => {
+                    form.set(Field::ApiHost, host);
+                    true
+                }
+                _ => false,
+            };
+            if let Some(relay) = relay.filter(|_| form.get(Field::Relay).is_empty()) {
+                form.set(Field::Relay, relay);
+            }
+            // The page judges token expiry by its own clock; so must this run.
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64);
+            let report = diagnose_offline(&form, &mut SimTenant::new(), now_ms);
+            let outcomes: serde_json::Map<String, serde_json::Value> = report
+                .tree
+                .checks
+                .iter()
+                .map(|node| (node.id.id().to_string(), node.outcome.as_str().into()))
+                .collect();
+            serde_json::json!({
+                "id": scenario.id(),
+                "title": scenario.title(),
+                "verdict": scenario.verdict().code(),
+                "engine_verdict": report.verdict().map(|v| v.code()),
+                "over_http": scenario.over_http(),
+                "api_host_override": overridden,
+                "fragment": agent_state_doctor::link::write(&form),
+                // A demo secret, not a real one: the browser test types it as a person would.
+                "secret": form.get(Field::ClientSecret),
+                "outcomes": outcomes,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&cases).expect("plain JSON values serialize")
 }
 
 async fn shutdown_signal() {

@@ -23,7 +23,8 @@ pub struct Seen {
 }
 
 /// A local upstream that records every request and answers by path:
-/// - `/status/<code>`: that status, JSON body, `Retry-After: 7` for 429 and 503;
+/// - `/status/<code>`: that status, JSON body, `Retry-After: 7` for 429 and 503,
+///   `WWW-Authenticate: Basic` for 401;
 /// - `/slow`: answers after 3 s;
 /// - `/big/<bytes>`: a body of that many bytes;
 /// - `/redirect`: 302 to `https://login.example/`;
@@ -80,6 +81,11 @@ async fn upstream_answer(State(seen): State<Arc<Mutex<Vec<Seen>>>>, request: Req
             response
                 .headers_mut()
                 .insert("retry-after", "7".parse().unwrap());
+        }
+        if code == "401" {
+            response
+                .headers_mut()
+                .insert("www-authenticate", "Basic realm=\"cxone\"".parse().unwrap());
         }
         response
             .headers_mut()
@@ -190,7 +196,7 @@ pub fn assert_cors(headers: &reqwest::header::HeaderMap, origin: &str) {
     );
     assert_eq!(
         get("access-control-expose-headers"),
-        "Retry-After, X-Relay-Error"
+        "Retry-After, X-Relay-Error, X-Relay-WWW-Authenticate, X-Relay-Location"
     );
     assert_eq!(get("access-control-max-age"), "600");
     assert_eq!(get("vary"), "Origin");

@@ -1,0 +1,126 @@
+// Real diagnoses in a real browser: the release page, served by the reference relay, diagnoses
+// every scenario of the simulated tenant over real HTTP and must show what the engine decides.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import {
+  serveStatic, launchBrowser, openPage, startBinary, runBinary, diagnose, secretLeaks, DIST,
+} from './harness.mjs';
+
+let sim;          // the simulated tenant over HTTP, no CORS headers (a real tenant sends none)
+let relay;        // serves the page and relays to *.nicecxone.com and to 127.0.0.1
+let envRelay;     // the same, but every target goes to the sim, which still sees the original host
+let site;         // the page on a plain static server, no relay beside it
+let browser;
+let cases;
+
+before(async () => {
+  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
+  relay = await startBinary('doctor-relay', [
+    '--listen', '127.0.0.1:0', '--serve', DIST, '--allow', 'default', '--allow', 'http://127.0.0.1:*', '--quiet',
+  ]);
+  envRelay = await startBinary('doctor-relay', [
+    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
+  ]);
+  site = await serveStatic(DIST, '/tools/doctor/');
+  browser = await launchBrowser();
+  // What each scenario must show, as the engine decides it natively against the same simulation,
+  // relayed through /relay/ as the page served by the relay is.
+  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--api-host', sim.url, '--relay', '/relay/']));
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  for (const server of [sim, relay, envRelay]) await server?.stop();
+});
+
+// The catalogue is read in before(), so the per-scenario tests are generated from a fixed list
+// and checked against it: a scenario added to the simulation without a browser test fails here.
+const SCENARIOS = [
+  'logged-in', 'logged-out', 'wrong-environment', 'missing-scope-silent', 'missing-scope-forbidden',
+  'bad-credentials', 'user-not-found', 'id-is-agent-id', 'id-is-user-id', 'not-an-agent',
+  'agent-not-found', 'inconsistent-state', 'rate-limited-then-ok', 'rate-limited', 'service-error',
+  'token-rejected', 'relay-misconfigured', 'timeout', 'tenant-unreachable', 'invalid-input',
+];
+
+test('every scenario the HTTP simulation can play has a browser test', () => {
+  const overHttp = cases.filter((c) => c.over_http).map((c) => c.id);
+  assert.deepEqual([...overHttp].sort(), [...SCENARIOS].sort());
+});
+
+for (const id of SCENARIOS) {
+  test(`scenario ${id}: the page shows the engine's verdict and every check's outcome`, async () => {
+    const scenario = cases.find((c) => c.id === id);
+    assert.ok(scenario, `${id} is in the catalogue`);
+    assert.equal(scenario.engine_verdict, scenario.verdict, 'the engine reaches the intended verdict natively');
+    const base = scenario.api_host_override ? relay.url : envRelay.url;
+    const page = await openPage(browser.context, `${base}/#${scenario.fragment}`);
+    const verdict = await diagnose(page, scenario.secret);
+    assert.equal(verdict, scenario.verdict);
+    assert.equal(await page.getAttribute('[data-verdict]', 'role'), 'status');
+    if (id !== 'invalid-input') {
+      const shown = await page.$$eval('[data-check]', (els) =>
+        Object.fromEntries(els.map((el) => [el.dataset.check, el.dataset.outcome])));
+      assert.deepEqual(shown, scenario.outcomes);
+    }
+    assert.deepEqual(await secretLeaks(page, scenario.secret), [], 'the secret stays out of the page');
+    if (id === 'wrong-environment') {
+      await mkdir(new URL('../../docs/', import.meta.url), { recursive: true });
+      await page.screenshot({ path: new URL('../../docs/diagnosis.png', import.meta.url).pathname, fullPage: true });
+    }
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  });
+}
+
+/** The logged-in scenario's link with its relay replaced (`''` for direct calls). */
+function loggedInWithRelay(relayTemplate) {
+  const logged = cases.find((c) => c.id === 'logged-in');
+  const params = new URLSearchParams(logged.fragment);
+  params.set('relay', relayTemplate);
+  return { fragment: params.toString(), secret: logged.secret };
+}
+
+test('a relay that is down gives relay_unreachable', async () => {
+  const closed = 'http://127.0.0.1:9/relay/'; // the discard port: nothing listens there
+  const logged = loggedInWithRelay(closed);
+  const link = `${site.url}#${logged.fragment}`;
+  const page = await openPage(browser.context, link);
+  assert.equal(await diagnose(page, logged.secret), 'relay_unreachable');
+  assert.equal(await page.getAttribute('[data-check=relay]', 'data-outcome'), 'fail');
+  assert.deepEqual(await secretLeaks(page, logged.secret), []);
+  await page.close();
+});
+
+test('no relay against a host without CORS gives cors_blocked', async () => {
+  const logged = loggedInWithRelay('');
+  const page = await openPage(browser.context, `${site.url}#${logged.fragment}`);
+  assert.equal(await page.inputValue('#relay'), '', 'a plain static site has no relay by default');
+  assert.equal(await diagnose(page, logged.secret), 'cors_blocked');
+  assert.equal(await page.getAttribute('[data-check=relay]', 'data-outcome'), 'skipped');
+  assert.deepEqual(await secretLeaks(page, logged.secret), []);
+  await page.close();
+});
+
+test('the page served by the relay relays through /relay/ without being told', async () => {
+  const page = await openPage(browser.context, `${relay.url}/`);
+  assert.equal(await page.inputValue('#relay'), '/relay/');
+  assert.equal((await page.textContent('#relay-origin')).trim(), relay.url);
+  await page.close();
+});
+
+test('Cancel stops a slow run and leaves the form as typed', async () => {
+  const slow = cases.find((c) => c.id === 'timeout');
+  const page = await openPage(browser.context, `${relay.url}/#${slow.fragment.replace(/timeout=\d+/, 'timeout=60')}`);
+  await page.fill('#client_secret', slow.secret);
+  await page.click('#confirm-destination');
+  await page.click('#diagnose');
+  await page.waitForSelector('#cancel');
+  await page.click('#cancel');
+  assert.match(await page.textContent('#run-status'), /Cancelled/);
+  assert.equal(await page.$('[data-verdict]'), null);
+  assert.equal(await page.inputValue('#client_secret'), slow.secret);
+  assert.equal(await page.isEnabled('#diagnose'), true);
+  await page.close();
+});
