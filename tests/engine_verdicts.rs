@@ -560,9 +560,13 @@ fn timeout_when_a_call_takes_longer_than_the_time_limit() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn every_verdict_is_reached_by_a_test_in_this_file() {
-    // A guard against a verdict being added without its story.
+    // A guard against a verdict being added without its story. `discovery_failed` is the
+    // platform's alone (the guide discovers nothing): engine_platform.rs has its story.
     let source = include_str!("engine_verdicts.rs");
-    for verdict in Verdict::ALL {
+    for verdict in Verdict::ALL
+        .into_iter()
+        .filter(|v| *v != Verdict::DiscoveryFailed)
+    {
         assert!(
             source.contains(&format!("fn {}_", verdict.code())),
             "no test named after {}",

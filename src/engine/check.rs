@@ -3,6 +3,7 @@
 
 use super::exchange::Exchange;
 use super::verdict::Verdict;
+use crate::inputs::Profile;
 
 /// One step of the diagnosis, in the order of PRODUCT.md's Checks table. The serialized name
 /// (`state_list`, ...) is the stable `data-check` id.
@@ -19,6 +20,9 @@ pub enum Check {
     Scopes,
     /// Is `expires_in` (or the JWT access token's `exp`) long enough, and not already past?
     TokenLifetime,
+    /// Where is the tenant's API? (platform: the `id_token`'s tenant and
+    /// `/.well-known/cxone-configuration`; skipped for the guide and with an API host override)
+    Discovery,
     /// Does the user exist?
     User,
     /// Does the user have an agent ID?
@@ -35,12 +39,13 @@ pub enum Check {
 
 impl Check {
     /// Every check, in the tree's order.
-    pub const ALL: [Check; 11] = [
+    pub const ALL: [Check; 12] = [
         Check::Inputs,
         Check::Relay,
         Check::Token,
         Check::Scopes,
         Check::TokenLifetime,
+        Check::Discovery,
         Check::User,
         Check::AgentId,
         Check::AgentState,
@@ -57,6 +62,7 @@ impl Check {
             Check::Token => "token",
             Check::Scopes => "scopes",
             Check::TokenLifetime => "token_lifetime",
+            Check::Discovery => "discovery",
             Check::User => "user",
             Check::AgentId => "agent_id",
             Check::AgentState => "agent_state",
@@ -76,6 +82,7 @@ impl Check {
             Check::TokenLifetime => {
                 "Is the token's lifetime (expires_in, or its JWT exp) long enough?"
             }
+            Check::Discovery => "Where is the tenant's API host?",
             Check::User => "Does the user exist?",
             Check::AgentId => "Does the user have an agent ID?",
             Check::AgentState => "What does the agent's own state endpoint say?",
@@ -85,21 +92,55 @@ impl Check {
         }
     }
 
-    /// Every outcome this check can have and what each would mean, the run-independent shape of
-    /// the decision tree. Every check also has `not_run` (skipped: an earlier step ended the run).
+    /// Every outcome this check can have under any profile and what each would mean, the
+    /// run-independent shape of the decision tree. Every check also has `not_run` (skipped: an
+    /// earlier step ended the run).
     pub fn branches(self) -> Vec<Branch> {
         let mut out: Vec<Branch> = table(self).iter().map(Branch::from_row).collect();
         if matches!(
             self,
-            Check::Token | Check::User | Check::AgentState | Check::StateList
+            Check::Token
+                | Check::Discovery
+                | Check::User
+                | Check::AgentId
+                | Check::AgentState
+                | Check::StateList
         ) {
             out.extend(CALL_FAILURES.iter().map(Branch::from_row));
-            if self != Check::Token {
+            if !matches!(self, Check::Token | Check::Discovery) {
                 out.extend(API_REFUSALS.iter().map(Branch::from_row));
             }
         }
         out.push(Branch::from_row(&NOT_RUN));
         out
+    }
+
+    /// The branches this check can take under `profile`: [`Check::branches`] without the ones
+    /// only the other profile reaches (discovery and the agent lookup's calls are the
+    /// platform's; the other environment is the guide's).
+    pub fn branches_for(self, profile: Profile) -> Vec<Branch> {
+        self.branches()
+            .into_iter()
+            .filter(|b| branch_applies(self, &b.id, profile))
+            .collect()
+    }
+}
+
+/// Whether branch `id` of `check` can be taken under `profile`.
+fn branch_applies(check: Check, id: &str, profile: Profile) -> bool {
+    let platform = profile == Profile::Platform;
+    match (check, id) {
+        (_, "not_run") => true,
+        // No profile is left unimplemented.
+        (Check::Inputs, "unsupported") => false,
+        (Check::Discovery, "guide") => !platform,
+        (Check::Discovery, _) => platform,
+        // The guide's user record names the agent ID itself: no call of its own.
+        (Check::AgentId, "present" | "given" | "matches" | "mismatch" | "none") => true,
+        (Check::AgentId, _) => platform,
+        (Check::OtherEnvironment, "no_environments") => platform,
+        (Check::OtherEnvironment, _) => !platform,
+        _ => true,
     }
 }
 
@@ -206,7 +247,7 @@ pub struct CheckNode {
 }
 
 impl CheckNode {
-    /// A pending node for `check`.
+    /// A pending node for `check`, with every branch of any profile.
     pub fn pending(check: Check) -> Self {
         CheckNode {
             id: check,
@@ -218,6 +259,14 @@ impl CheckNode {
             fix: Vec::new(),
             exchanges: Vec::new(),
             branches: check.branches(),
+        }
+    }
+
+    /// A pending node for `check` with the branches `profile` can take.
+    pub fn pending_for(check: Check, profile: Profile) -> Self {
+        CheckNode {
+            branches: check.branches_for(profile),
+            ..CheckNode::pending(check)
         }
     }
 
@@ -317,8 +366,8 @@ fn table(check: Check) -> &'static [Row] {
             (
                 "unsupported",
                 Unknown,
-                "the platform profile is chosen",
-                "This version diagnoses only the guide profile; nothing was sent.",
+                "the profile chosen is not implemented in this version",
+                "Nothing was sent: choose another profile.",
                 &[],
             ),
         ],
@@ -459,6 +508,64 @@ fn table(check: Check) -> &'static [Row] {
                 &[],
             ),
         ],
+        Check::Discovery => &[
+            (
+                "found",
+                Pass,
+                "the id_token names a tenantId, and /.well-known/cxone-configuration answers its api_endpoint",
+                "The tenant's API host is known: every API call goes there.",
+                &[],
+            ),
+            (
+                "overridden",
+                Skipped,
+                "the API host field is set",
+                "The API host field replaces discovery: every API call goes to that host.",
+                &[],
+            ),
+            (
+                "guide",
+                Skipped,
+                "the guide profile is chosen",
+                "The guide profile's host comes from the tenant name: there is nothing to discover.",
+                &[],
+            ),
+            (
+                "no_id_token",
+                Fail,
+                "the token answer carries no id_token (and the access token names no tenantId)",
+                "Without the tenant's ID there is no way to ask where its API lives.",
+                &[V::DiscoveryFailed],
+            ),
+            (
+                "no_tenant_id",
+                Fail,
+                "the id_token (and the access token) name no tenantId",
+                "Without the tenant's ID there is no way to ask where its API lives.",
+                &[V::DiscoveryFailed],
+            ),
+            (
+                "not_found",
+                Fail,
+                "/.well-known/cxone-configuration answers 404 for the tenant",
+                "The issuer does not know this tenant's configuration: another issuer (government cloud?) or a tenant it does not serve.",
+                &[V::DiscoveryFailed],
+            ),
+            (
+                "refused",
+                Fail,
+                "/.well-known/cxone-configuration answers another 4xx",
+                "The issuer refuses to say where the tenant's API lives.",
+                &[V::DiscoveryFailed],
+            ),
+            (
+                "no_endpoint",
+                Fail,
+                "the configuration is JSON without a usable api_endpoint (an https origin)",
+                "The configuration does not say where the tenant's API lives.",
+                &[V::DiscoveryFailed],
+            ),
+        ],
         Check::User => &[
             ("found", Pass, "the user lookup answers the user", "The user exists in this tenant and environment.", &[]),
             (
@@ -471,7 +578,7 @@ fn table(check: Check) -> &'static [Row] {
             (
                 "not_found",
                 Fail,
-                "404, and the same ID is no agent ID either",
+                "404 (on the platform also 400, a malformed ID), and the same ID is no agent ID either",
                 "No user has this ID in this tenant and environment.",
                 &[V::UserNotFound],
             ),
@@ -485,7 +592,13 @@ fn table(check: Check) -> &'static [Row] {
             ("not_given", Skipped, "only an agent ID was given", "The user lookup is skipped when an agent ID is given alone.", &[]),
         ],
         Check::AgentId => &[
-            ("present", Pass, "the user record names an agentId", "The user is an agent.", &[]),
+            (
+                "present",
+                Pass,
+                "the user's agent ID is known: the user record's agentId (platform: the Admin agent lookup, or the id_token's icAgentId)",
+                "The user is an agent.",
+                &[],
+            ),
             ("given", Pass, "an agent ID was typed and no user ID", "The typed agent ID is used as is.", &[]),
             ("matches", Pass, "the typed agent ID is the user's agentId", "The user ID and agent ID belong together.", &[]),
             (
@@ -498,9 +611,16 @@ fn table(check: Check) -> &'static [Row] {
             (
                 "none",
                 Fail,
-                "the user's agentId is absent, null or empty",
+                "the user's agentId is absent, null or empty (platform: no agent maps to the user)",
                 "The user is not configured as an agent and cannot log in to the agent desktop.",
                 &[V::NotAnAgent],
+            ),
+            (
+                "lookup_unused",
+                Unknown,
+                "the agent lookup was answered, but the diagnosis ended before the user was known",
+                "The lookup answered; the diagnosis did not need it.",
+                &[],
             ),
         ],
         Check::AgentState => &[
@@ -508,14 +628,14 @@ fn table(check: Check) -> &'static [Row] {
             (
                 "no_session",
                 Warn,
-                "the endpoint answers {} (or an empty body, or a Logged Out state)",
+                "the endpoint answers {} (or an empty body, or a Logged Out state; platform: a LoggedOut entry, or no entry at all)",
                 "The agent has no active session here, or the token may not read it.",
                 &[],
             ),
             (
                 "not_found",
                 Fail,
-                "404 for the user's agent ID",
+                "404 for the user's agent ID (on the platform also 400)",
                 "The agent ID does not exist in this tenant and environment.",
                 &[V::AgentNotFound],
             ),
@@ -578,6 +698,13 @@ fn table(check: Check) -> &'static [Row] {
                 Skipped,
                 "an API host override is set",
                 "The override replaces both environments' hosts, so there is no other environment to ask.",
+                &[V::LoggedOut],
+            ),
+            (
+                "no_environments",
+                Skipped,
+                "the platform profile is chosen",
+                "The platform has no Production/DevTest host pair to compare: wrong_environment is a guide-profile verdict.",
                 &[V::LoggedOut],
             ),
             (

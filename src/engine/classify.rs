@@ -209,12 +209,8 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Readi
             return Reading::Json(json);
         }
         if trimmed.is_empty() {
-            match kind {
-                RequestKind::AgentState | RequestKind::User => {
-                    return Reading::Json(Value::Object(Default::default()))
-                }
-                RequestKind::StateList => return Reading::Json(Value::Array(Vec::new())),
-                _ => {}
+            if let Some(empty) = empty_answer(kind) {
+                return Reading::Json(empty);
             }
         }
         let what = if trimmed.is_empty() {
@@ -226,6 +222,12 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Readi
             detail: format!("a {} answer with {what}", response.status),
         });
     }
+    // NICE's SDK reads 304 as "no new data" from the state calls: an empty answer.
+    if response.status == 304 {
+        if let Some(empty) = empty_answer(kind).filter(|_| kind != RequestKind::User) {
+            return Reading::Json(empty);
+        }
+    }
     if (300..400).contains(&response.status) {
         return Reading::Failed(Failure::NotApi {
             detail: format!("a redirect ({})", response.status),
@@ -234,6 +236,18 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Readi
     Reading::Status {
         status: response.status,
         json,
+    }
+}
+
+/// What an empty 2xx body stands for on a call of `kind`, where the call allows one: `{}` for a
+/// record, `[]` for the all-agents list.
+fn empty_answer(kind: RequestKind) -> Option<Value> {
+    match kind {
+        RequestKind::AgentState | RequestKind::User | RequestKind::AgentLookup => {
+            Some(Value::Object(Default::default()))
+        }
+        RequestKind::StateList => Some(Value::Array(Vec::new())),
+        _ => None,
     }
 }
 

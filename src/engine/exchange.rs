@@ -16,10 +16,14 @@ pub type RequestId = u32;
 pub enum RequestKind {
     /// `GET <relay origin>/healthz`, sent as is (never wrapped in the relay template).
     RelayHealth,
-    /// The token request (client credentials).
+    /// The token request (client credentials; the platform's `password` grant with an access key).
     Token,
+    /// Platform: `GET {issuer}/.well-known/cxone-configuration?tenantId=...`, to find the API host.
+    Discovery,
     /// The user lookup.
     User,
+    /// Platform: the lookup that maps the user to their agent ID (Admin `agents?searchString=`).
+    AgentLookup,
     /// The agent's own state endpoint.
     AgentState,
     /// The all-agents state list.

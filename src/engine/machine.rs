@@ -9,7 +9,7 @@ use super::redact::Redactor;
 use super::tree::{CachedToken, Report, Tree, SCHEMA_VERSION};
 use super::verdict::{Verdict, VerdictReport};
 use crate::inputs::{Environment, Form, Inputs, Profile, DEFAULT_TIMEOUT_SECS};
-use crate::profile::{self, AgentState, ApiProfile, Call, ListedAgent, Method, UserRecord};
+use crate::profile::{self, AgentState, ApiProfile, Call, IdKind, ListedAgent, Method, UserRecord};
 use crate::relay::Relay;
 use serde_json::Value;
 
@@ -92,12 +92,24 @@ pub struct Diagnosis {
     other_token: Option<String>,
     /// Why the other environment could not be asked, for the verdict's explanation.
     other_note: Option<String>,
+    /// The claims of the token answer's `id_token` (platform), or of the reused token's.
+    id_claims: Option<Value>,
+    /// The answer to the agent lookup sent beside the user lookup (platform), until `agent_id`
+    /// settles.
+    lookup: Option<Reading>,
+    /// The agent's own state named the logged-out state itself (platform: a `LoggedOut` entry).
+    no_session_explicit: bool,
+    /// The status of the user lookup that found no user (404, or the platform's 400).
+    user_status: u16,
+    /// The status of the typed agent ID's state call that found no agent.
+    agent_status: u16,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Start,
     Token,
+    Discovery,
     Lookup,
     State,
     UserIdAsAgent,
@@ -112,7 +124,9 @@ enum Phase {
 enum Target {
     RelayHealth,
     Token(Environment),
+    Discovery(String),
     User(Environment, String),
+    AgentLookup(Environment, String),
     AgentState(Environment, String),
     StateList(Environment),
 }
@@ -122,7 +136,9 @@ impl Target {
         match self {
             Target::RelayHealth => RequestKind::RelayHealth,
             Target::Token(_) => RequestKind::Token,
+            Target::Discovery(_) => RequestKind::Discovery,
             Target::User(..) => RequestKind::User,
+            Target::AgentLookup(..) => RequestKind::AgentLookup,
             Target::AgentState(..) => RequestKind::AgentState,
             Target::StateList(_) => RequestKind::StateList,
         }
@@ -171,6 +187,10 @@ impl Diagnosis {
                 &inputs.client_secret,
             ));
         }
+        if !inputs.access_key_secret.is_empty() {
+            // The password grant's body carries the access key secret percent-encoded.
+            redactor.add(crate::percent::encode(&inputs.access_key_secret));
+        }
         if let Some(token) = &cached {
             redactor.add(token.access_token());
         }
@@ -179,6 +199,11 @@ impl Diagnosis {
             .unwrap_or_default();
         let tree = blank_tree(inputs.profile, inputs.environment, host);
         Diagnosis {
+            id_claims: None,
+            lookup: None,
+            no_session_explicit: false,
+            user_status: 404,
+            agent_status: 404,
             api,
             now_ms,
             timeout_ms: u64::from(timeout_secs) * 1000,
@@ -222,6 +247,11 @@ impl Diagnosis {
                     .collect();
                 let profile = form.profile();
                 let mut dx = Diagnosis {
+                    id_claims: None,
+                    lookup: None,
+                    no_session_explicit: false,
+                    user_status: 404,
+                    agent_status: 404,
                     inputs: None,
                     api: profile::for_profile(profile),
                     now_ms,
@@ -241,6 +271,7 @@ impl Diagnosis {
                     redactor: Redactor::new([
                         form.get(crate::inputs::Field::ClientSecret).to_string(),
                         form.get(crate::inputs::Field::AccessKeySecret).to_string(),
+                        crate::percent::encode(form.get(crate::inputs::Field::AccessKeySecret)),
                     ]),
                     report: None,
                     probe_sent: false,
@@ -437,7 +468,17 @@ impl Diagnosis {
                 )
             }
             Target::Token(env) => (*env, api.token_call(inputs, *env)),
+            Target::Discovery(tenant) => (
+                inputs.environment,
+                api.discovery_call(inputs, tenant)
+                    .unwrap_or_else(empty_call),
+            ),
             Target::User(env, user) => (*env, api.user_call(inputs, *env, user, token(*env))),
+            Target::AgentLookup(env, user) => (
+                *env,
+                api.agent_lookup_call(inputs, *env, user, token(*env))
+                    .unwrap_or_else(empty_call),
+            ),
             Target::AgentState(env, agent) => {
                 (*env, api.agent_state_call(inputs, *env, agent, token(*env)))
             }
@@ -527,6 +568,7 @@ impl Diagnosis {
         match self.phase {
             Phase::Start => self.start(),
             Phase::Token => self.on_token(slots),
+            Phase::Discovery => self.on_discovery(slots),
             Phase::Lookup => self.on_lookup(slots),
             Phase::State => {
                 let reading = self.reading(&slots[0]);
@@ -550,23 +592,53 @@ impl Diagnosis {
             return self.finish_invalid(problems);
         }
         let inputs = self.inputs().clone();
-        let host = self.api().host(&inputs, inputs.environment);
+        let api = self.api();
+        let host = api.host(&inputs, inputs.environment);
         let who = match (&inputs.user_id, &inputs.agent_id) {
             (Some(u), Some(a)) => format!("user {u} with agent ID {a}"),
             (Some(u), None) => format!("user {u}"),
             (None, Some(a)) => format!("agent ID {a}"),
             (None, None) => String::new(),
         };
-        self.settle(
-            Check::Inputs,
-            "ok",
+        let summary = if api.discovers() {
+            let host = if host.is_empty() {
+                "found by discovery".to_string()
+            } else {
+                format!("{host} (API host field)")
+            };
+            format!(
+                "{who} on the tenant of access key {}: issuer {}, API host {host}, API {}, client {}.",
+                inputs.access_key_id, inputs.issuer, inputs.api_version, inputs.client_id
+            )
+        } else {
             format!(
                 "{} on {} ({host}), client {}.",
                 who,
                 inputs.environment.label(),
                 inputs.client_id
-            ),
-        );
+            )
+        };
+        self.settle(Check::Inputs, "ok", summary);
+        if !api.discovers() {
+            self.settle(
+                Check::Discovery,
+                "guide",
+                "Not needed: the guide profile's host comes from the tenant name.",
+            );
+        } else if let Some(host) = &inputs.api_host {
+            self.settle(
+                Check::Discovery,
+                "overridden",
+                format!("Skipped: the API host field sends every API call to {host}."),
+            );
+        }
+        if !api.has_environments() {
+            self.settle(
+                Check::OtherEnvironment,
+                "no_environments",
+                format!("Not asked: {}.", profile::platform::NO_ENVIRONMENTS),
+            );
+        }
         if inputs.relay == Relay::Direct {
             self.settle(
                 Check::Relay,
@@ -598,6 +670,7 @@ impl Diagnosis {
                 self.token_reused = true;
                 self.token_expires_at_ms = Some(cached.expires_at_ms);
                 self.token_scope = cached.scope.clone();
+                self.id_claims = cached.id_claims.clone();
                 let left = cached.expires_at_ms.saturating_sub(self.now_ms) / 1000;
                 self.settle(
                     Check::Token,
@@ -605,7 +678,7 @@ impl Diagnosis {
                     format!("Reused the token from the previous run ({left} s left)."),
                 );
                 self.token_facts(Some(left), cached.scope.clone(), true);
-                self.begin_lookup();
+                self.after_token();
             }
             None => {
                 self.phase = Phase::Token;
@@ -619,7 +692,17 @@ impl Diagnosis {
     fn input_problems(&self) -> Vec<String> {
         let inputs = self.inputs();
         let mut problems = Vec::new();
-        if inputs.tenant.trim().is_empty() && inputs.api_host.is_none() {
+        if inputs.profile == Profile::Platform {
+            if inputs.access_key_id.trim().is_empty() {
+                problems.push("Access key ID: enter the access key ID".to_string());
+            }
+            if inputs.access_key_secret.is_empty() {
+                problems.push("Access key secret: enter the access key secret".to_string());
+            }
+            if inputs.issuer.trim().is_empty() {
+                problems.push("Issuer: enter the issuer".to_string());
+            }
+        } else if inputs.tenant.trim().is_empty() && inputs.api_host.is_none() {
             problems.push("Tenant: enter the tenant name (or an API host)".to_string());
         }
         if inputs.client_id.trim().is_empty() {
@@ -680,6 +763,10 @@ impl Diagnosis {
             Reading::Json(json) => match self.api().read_token(&json) {
                 Some(answer) => {
                     self.redactor.add(answer.access_token.clone());
+                    if let Some(id_token) = &answer.id_token {
+                        self.redactor.add(id_token.clone());
+                    }
+                    self.id_claims = answer.id_token.as_deref().and_then(jwt::claims);
                     self.token = Some(answer.access_token.clone());
                     self.token_expires_at_ms = answer.expires_in.map(|s| self.now_ms + s * 1000);
                     self.token_scope = answer.scope.clone();
@@ -694,10 +781,14 @@ impl Diagnosis {
                         format!("The token endpoint issued a {kind} token{lifetime}."),
                     );
                     self.token_facts(answer.expires_in, answer.scope, false);
-                    self.begin_lookup();
+                    self.after_token();
                 }
                 // Some servers answer an OAuth error with 200; it is still a refusal.
-                None => match profile::text_of(json.get("error")) {
+                None => match self
+                    .api()
+                    .token_error(Some(&json), "")
+                    .filter(|_| json.get("error").is_some())
+                {
                     Some(error) => self.fail(
                         Check::Token,
                         Failure::BadCredentials {
@@ -714,7 +805,14 @@ impl Diagnosis {
                 },
             },
             Reading::Status { status, json } if matches!(status, 400 | 401 | 403) => {
-                let error = json.as_ref().and_then(|j| profile::text_of(j.get("error")));
+                let body = slot
+                    .answer
+                    .as_ref()
+                    .and_then(Answer::response)
+                    .map(|r| r.body.clone())
+                    .unwrap_or_default();
+                let error = self.api().token_error(json.as_ref(), &body);
+                let error = error.map(|e| self.redactor.text(&e));
                 self.fail(Check::Token, Failure::BadCredentials { status, error });
             }
             Reading::Status { status, .. } => self.fail(
@@ -742,11 +840,14 @@ impl Diagnosis {
             None => jwt::scopes(&token).map(|s| (s, "the access token's scope claim (JWT)")),
         };
         match found {
-            None => self.settle(
-                Check::Scopes,
-                "unknown",
-                "Neither the token answer nor the access token names its scopes.",
-            ),
+            None => {
+                let mut summary =
+                    "Neither the token answer nor the access token names its scopes.".to_string();
+                if !self.api().has_environments() {
+                    summary.push_str(" Platform tokens usually name none: what an access key may do comes from its user's role, and a refusal shows as 403.");
+                }
+                self.settle(Check::Scopes, "unknown", summary)
+            }
             Some((scopes, source)) => {
                 let missing: Vec<&str> = REQUIRED_SCOPES
                     .into_iter()
@@ -771,7 +872,8 @@ impl Diagnosis {
                 };
                 self.settle(Check::Scopes, branch, summary);
                 if branch != "all" {
-                    self.node_mut(Check::Scopes).fix = Verdict::MissingScope.fix();
+                    self.node_mut(Check::Scopes).fix =
+                        Verdict::MissingScope.fix_for(self.tree.profile);
                 }
                 self.scopes = Some(scopes);
             }
@@ -857,14 +959,169 @@ impl Diagnosis {
             .is_some_and(|s| !s.iter().any(|x| x.eq_ignore_ascii_case(scope)))
     }
 
-    /// After the token: the user lookup and the all-agents list go out together (and the typed
-    /// agent ID's state with them, when one was typed).
+    /// After the token: discovery when the profile finds its API host that way (and the API host
+    /// field does not replace it), else the lookups.
+    fn after_token(&mut self) {
+        if self.api().discovers() && !self.is_settled(Check::Discovery) {
+            self.begin_discovery();
+        } else {
+            self.begin_lookup();
+        }
+    }
+
+    /// The tenant ID: the `id_token`'s `tenantId` claim, else the access token's (when a JWT).
+    fn tenant_id(&self) -> Option<String> {
+        let from_id_token = self
+            .id_claims
+            .as_ref()
+            .and_then(|c| profile::id_of(c.get("tenantId")));
+        from_id_token.or_else(|| {
+            let claims = jwt::claims(self.token.as_deref()?)?;
+            profile::id_of(claims.get("tenantId"))
+        })
+    }
+
+    /// What the `id_token` says about whom the access key belongs to, for the tree.
+    fn id_token_note(&self) -> String {
+        let Some(claims) = &self.id_claims else {
+            return String::new();
+        };
+        let parts: Vec<String> = [
+            ("tenantId", "tenant"),
+            ("area", "area"),
+            ("userId", "user"),
+            ("icAgentId", "agent"),
+            ("icBUId", "business unit"),
+        ]
+        .iter()
+        .filter_map(|(claim, label)| {
+            profile::id_of(claims.get(*claim)).map(|v| format!("{label} {v}"))
+        })
+        .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" The id_token says: {}.", parts.join(", "))
+        }
+    }
+
+    /// The agent ID the `id_token` gives for `user`, when `user` is the access key's own user.
+    fn token_user_agent(&self, user: &str) -> Option<String> {
+        let claims = self.id_claims.as_ref()?;
+        let own = profile::id_of(claims.get("userId"))?;
+        let agent = profile::id_of(claims.get("icAgentId")).filter(|a| a != "0")?;
+        profile::same_id(&own, user).then_some(agent)
+    }
+
+    fn begin_discovery(&mut self) {
+        match self.tenant_id() {
+            Some(tenant) => {
+                self.phase = Phase::Discovery;
+                let slots = vec![Slot::new(Target::Discovery(tenant), Check::Discovery)];
+                self.slots = self.with_probe(slots);
+            }
+            None => {
+                let (branch, summary) = if self.id_claims.is_none() {
+                    (
+                        "no_id_token",
+                        "The token answer carries no id_token (and the access token names no tenantId), so the tenant is unknown.",
+                    )
+                } else {
+                    (
+                        "no_tenant_id",
+                        "The id_token (and the access token) name no tenantId, so the tenant is unknown.",
+                    )
+                };
+                let note = self.id_token_note();
+                self.discovery_failed(branch, format!("{summary}{note}"));
+            }
+        }
+    }
+
+    fn discovery_failed(&mut self, branch: &str, summary: String) {
+        self.settle(Check::Discovery, branch, summary.clone());
+        self.node_mut(Check::Discovery).fix = Verdict::DiscoveryFailed.fix_for(self.tree.profile);
+        self.finish(Verdict::DiscoveryFailed, Check::Discovery, summary);
+    }
+
+    fn on_discovery(&mut self, slots: Vec<Slot>) {
+        self.settle_relay(&slots);
+        let slot = slots
+            .iter()
+            .find(|s| s.check == Check::Discovery)
+            .expect("discovery slot");
+        let tenant = match &slot.target {
+            Target::Discovery(tenant) => tenant.clone(),
+            _ => String::new(),
+        };
+        let note = self.id_token_note();
+        match self.reading(slot) {
+            Reading::Json(json) => match self.api().read_discovery(&json) {
+                Some(found) => {
+                    let place = [
+                        found.area.as_ref().map(|a| format!("area {a}")),
+                        found.domain.as_ref().map(|d| format!("domain {d}")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>();
+                    let place = if place.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", place.join(", "))
+                    };
+                    self.settle(
+                        Check::Discovery,
+                        "found",
+                        format!(
+                            "Tenant {tenant}: api_endpoint {}{place}.{note}",
+                            found.api_endpoint
+                        ),
+                    );
+                    self.tree.host = found.api_endpoint.clone();
+                    if let Some(inputs) = self.inputs.as_mut() {
+                        inputs.api_host = Some(found.api_endpoint);
+                    }
+                    self.begin_lookup();
+                }
+                None => self.discovery_failed(
+                    "no_endpoint",
+                    format!("The configuration of tenant {tenant} names no usable api_endpoint (an https origin).{note}"),
+                ),
+            },
+            Reading::Status { status: 404, .. } => self.discovery_failed(
+                "not_found",
+                format!("The issuer's cxone-configuration answers 404 for tenant {tenant}.{note}"),
+            ),
+            Reading::Status { status, .. } => self.discovery_failed(
+                "refused",
+                format!("The issuer's cxone-configuration answers {status} for tenant {tenant}.{note}"),
+            ),
+            Reading::Failed(failure) => self.fail(Check::Discovery, failure),
+            Reading::TooMany { .. } => unreachable!("429 is turned into rate_limited"),
+        }
+    }
+
+    /// After the token (and discovery): the user lookup and the all-agents list go out together
+    /// (and the typed agent ID's state with them, when one was typed; on the platform also the
+    /// agent lookup that maps the user to an agent ID, unless the id_token already does).
     fn begin_lookup(&mut self) {
         let inputs = self.inputs().clone();
         let env = inputs.environment;
         let mut slots = Vec::new();
         if let Some(user) = &inputs.user_id {
             slots.push(Slot::new(Target::User(env, user.clone()), Check::User));
+            let mapped = self.token_user_agent(user).is_some();
+            let lookup = self
+                .api()
+                .agent_lookup_call(&inputs, env, user, "")
+                .is_some();
+            if lookup && !mapped {
+                slots.push(Slot::new(
+                    Target::AgentLookup(env, user.clone()),
+                    Check::AgentId,
+                ));
+            }
         }
         slots.push(Slot::new(Target::StateList(env), Check::StateList));
         if let Some(agent) = &inputs.agent_id {
@@ -910,6 +1167,11 @@ impl Diagnosis {
         if self.inputs().user_id.is_some() {
             self.node_mut(Check::User).outcome = Outcome::Pending;
         }
+        for node in &mut self.tree.checks {
+            if node.outcome == Outcome::Running {
+                node.outcome = Outcome::Pending;
+            }
+        }
         self.node_mut(Check::Token).summary =
             "The reused token was refused (401); getting a fresh one.".into();
         let env = self.inputs().environment;
@@ -947,6 +1209,10 @@ impl Diagnosis {
             .iter()
             .find(|s| s.check == Check::AgentState)
             .map(|s| self.reading(s));
+        self.lookup = slots
+            .iter()
+            .find(|s| s.check == Check::AgentId)
+            .map(|s| self.reading(s));
         let Some(user_slot) = slots.iter().find(|s| s.check == Check::User) else {
             // An agent ID given alone: its state went out with the list.
             return self.on_agent_state(state.expect("agent state slot"), true);
@@ -957,25 +1223,61 @@ impl Diagnosis {
                 let record = self.api().read_user(&json);
                 self.on_user_found(record, state);
             }
-            Reading::Status { status: 404, .. } => self.on_user_not_found(),
+            Reading::Status { status, .. } if self.api().is_unknown_id(status) => {
+                self.on_user_not_found(status)
+            }
             Reading::Status { status, .. } => self.fail(Check::User, api_status_failure(status)),
             Reading::Failed(failure) => {
-                // When the state call of the same round failed more fundamentally, that one speaks.
-                match state {
-                    Some(Reading::Failed(other)) if other.rank() < failure.rank() => {
-                        // The user lookup was answered too: it shows its own failure.
-                        self.settle(Check::User, failure.branch(), failure.describe());
-                        self.fail(Check::AgentState, other)
+                // When another call of the same round failed more fundamentally, that one speaks.
+                let mut worst = (Check::User, failure.clone());
+                for (check, reading) in [
+                    (Check::AgentState, state.as_ref()),
+                    (Check::AgentId, self.lookup.as_ref()),
+                ] {
+                    if let Some(Reading::Failed(other)) = reading {
+                        if other.rank() < worst.1.rank() {
+                            worst = (check, other.clone());
+                        }
                     }
-                    _ => self.fail(Check::User, failure),
                 }
+                if worst.0 != Check::User {
+                    // The user lookup was answered too: it shows its own failure.
+                    self.settle(Check::User, failure.branch(), failure.describe());
+                }
+                self.fail(worst.0, worst.1)
             }
             Reading::TooMany { .. } => unreachable!("429 is turned into rate_limited"),
         }
     }
 
-    fn on_user_found(&mut self, record: UserRecord, typed_state: Option<Reading>) {
+    /// The user's agent ID when the user record does not name it (platform): from the agent
+    /// lookup sent beside the user lookup, else the id_token when the user is the access key's
+    /// own. `Err` when the lookup failed; `Ok((None, _))` when nothing maps the user.
+    fn mapped_agent(&mut self, user: &str) -> Result<(Option<String>, &'static str), Failure> {
+        let api = self.api();
+        match self.lookup.take() {
+            Some(Reading::Json(json)) => match api.read_agent_lookup(&json, user) {
+                Some(agent) => Ok((agent, "the Admin agent lookup")),
+                None => Err(Failure::NotApi {
+                    detail: "a 2xx answer to the agent lookup that is not a list of agents".into(),
+                }),
+            },
+            Some(Reading::Status { status, .. }) if api.is_unknown_id(status) => {
+                Ok((None, "the Admin agent lookup"))
+            }
+            Some(Reading::Status { status, .. }) => Err(api_status_failure(status)),
+            Some(Reading::Failed(failure)) => Err(failure),
+            Some(Reading::TooMany { .. }) => unreachable!("429 is turned into rate_limited"),
+            None => Ok((
+                self.token_user_agent(user),
+                "the id_token's icAgentId (the access key's own user)",
+            )),
+        }
+    }
+
+    fn on_user_found(&mut self, mut record: UserRecord, typed_state: Option<Reading>) {
         let inputs = self.inputs().clone();
+        let platform = !self.api().has_environments();
         let name = record.name.clone().unwrap_or_else(|| "(no name)".into());
         if record.empty {
             self.settle(
@@ -984,15 +1286,41 @@ impl Diagnosis {
                 "The user lookup answered 200 with an empty record.",
             );
         } else {
-            self.settle(Check::User, "found", format!("Found the user: {name}."));
+            let status = match &record.status {
+                Some(status) if platform => format!(" (status {status})"),
+                _ => String::new(),
+            };
+            self.settle(
+                Check::User,
+                "found",
+                format!("Found the user: {name}{status}."),
+            );
+        }
+        let user_id = inputs.user_id.clone().unwrap_or_default();
+        let mut source = "the user record";
+        if record.agent_id.is_none() {
+            match self.mapped_agent(&user_id) {
+                Ok((agent, from)) => {
+                    record.agent_id = agent;
+                    source = from;
+                }
+                Err(failure) => {
+                    self.user = Some(record);
+                    return self.fail(Check::AgentId, failure);
+                }
+            }
+        } else {
+            // The record named the agent: the lookup beside it is not needed.
+            self.lookup = None;
         }
         self.user = Some(record.clone());
         let Some(agent) = record.agent_id.clone() else {
-            self.settle(
-                Check::AgentId,
-                "none",
-                "The user record has no agentId (absent, null or empty).",
-            );
+            let summary = if platform {
+                format!("No agent maps to this user: {source} names no agent whose user ID is {user_id}, and the User Hub record names none.")
+            } else {
+                "The user record has no agentId (absent, null or empty).".to_string()
+            };
+            self.settle(Check::AgentId, "none", summary);
             if record.empty && self.lacks_scope("user:read") {
                 let finding =
                     "The user lookup answered an empty record and the token lacks user:read."
@@ -1013,6 +1341,11 @@ impl Diagnosis {
                 "mismatch",
                 format!("The user's agentId is {agent}, not {typed} as given; using {agent}."),
             ),
+            None if platform => self.settle(
+                Check::AgentId,
+                "present",
+                format!("The user's agent ID is {agent} (from {source})."),
+            ),
             None => self.settle(
                 Check::AgentId,
                 "present",
@@ -1032,22 +1365,42 @@ impl Diagnosis {
         }
     }
 
-    fn on_user_not_found(&mut self) {
+    /// A hint, as a sentence, when `id` has the shape of the other kind of ID than `kind`.
+    fn shape_hint(&self, id: &str, kind: IdKind) -> String {
+        self.api()
+            .id_shape_hint(id, kind)
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default()
+    }
+
+    fn on_user_not_found(&mut self, status: u16) {
         let user = self.inputs().user_id.clone().unwrap_or_default();
+        self.user_status = status;
         let listed = match &self.list {
             Some(Ok(list)) => list.iter().any(|a| profile::same_id(&a.agent_id, &user)),
             _ => false,
         };
+        let hint = self.shape_hint(&user, IdKind::User);
         if listed {
             self.settle(
                 Check::User,
                 "is_agent_id",
-                format!("No user {user} (404), but the all-agents list has an agent with this ID."),
+                format!("No user {user} ({status}), but the all-agents list has an agent with this ID{hint}."),
             );
             let finding = format!(
-                "{user} is not a user ID (404), but the all-agents list shows it as an agent ID."
+                "{user} is not a user ID ({status}), but the all-agents list shows it as an agent ID{hint}."
             );
             return self.finish(Verdict::IdIsAgentId, Check::User, finding);
+        }
+        if !self.api().could_be(&user, IdKind::Agent) {
+            let why = format!("by its shape it cannot be an agent ID either ({user} is no number, and CXone agent IDs are numbers)");
+            self.settle(
+                Check::User,
+                "not_found",
+                format!("No user {user} ({status}); {why}."),
+            );
+            let finding = format!("The user lookup answers {status} for {user}, and {why}.");
+            return self.finish(Verdict::UserNotFound, Check::User, finding);
         }
         // Try the same ID as an agent ID before calling it unknown.
         let env = self.inputs().environment;
@@ -1057,22 +1410,29 @@ impl Diagnosis {
 
     fn on_user_id_as_agent(&mut self, slots: Vec<Slot>) {
         let user = self.inputs().user_id.clone().unwrap_or_default();
+        let status = self.user_status;
+        let hint = self.shape_hint(&user, IdKind::User);
         match self.reading(&slots[0]) {
-            Reading::Json(_) => {
+            Reading::Json(json) if self.api().knows_agent(&json) => {
                 self.settle(
                     Check::User,
                     "is_agent_id",
-                    format!("No user {user} (404), but the agent-state endpoint knows it as an agent ID."),
+                    format!("No user {user} ({status}), but the agent-state endpoint knows it as an agent ID{hint}."),
                 );
                 let finding = format!(
-                    "{user} is not a user ID (404), but it answers the agent-state endpoint."
+                    "{user} is not a user ID ({status}), but it answers the agent-state endpoint{hint}."
                 );
                 self.finish(Verdict::IdIsAgentId, Check::User, finding);
             }
             other => {
+                let api = self.api();
                 let tried = match other {
-                    Reading::Status { status: 404, .. } => {
-                        "it is no agent ID either (404)".to_string()
+                    Reading::Status { status, .. } if api.is_unknown_id(status) => {
+                        format!("it is no agent ID either ({status})")
+                    }
+                    Reading::Json(_) => {
+                        "it is no agent ID either (the agent-state endpoint answers no state for it)"
+                            .to_string()
                     }
                     Reading::Status { status, .. } => {
                         format!("trying it as an agent ID answered {status}")
@@ -1085,9 +1445,9 @@ impl Diagnosis {
                 self.settle(
                     Check::User,
                     "not_found",
-                    format!("No user {user} (404); {tried}."),
+                    format!("No user {user} ({status}); {tried}."),
                 );
-                let finding = format!("The user lookup answers 404 for {user}, and {tried}.");
+                let finding = format!("The user lookup answers {status} for {user}, and {tried}.");
                 self.finish(Verdict::UserNotFound, Check::User, finding);
             }
         }
@@ -1095,24 +1455,44 @@ impl Diagnosis {
 
     fn on_agent_state(&mut self, reading: Reading, typed_alone: bool) {
         let agent = self.agent_id.clone().unwrap_or_default();
+        let api = self.api();
         match reading {
             Reading::Json(json) => {
-                let own = self.api().read_agent_state(&json);
-                self.decide(own);
+                let own = api.read_agent_state(&json);
+                let detail = api.no_session_detail(&json);
+                let explicit = api.no_session_is_explicit(&json);
+                self.decide(own, detail, explicit);
             }
-            Reading::Status { status: 404, .. } if typed_alone => {
+            Reading::Status { status, .. }
+                if typed_alone
+                    && api.is_unknown_id(status)
+                    && api.could_be(&agent, IdKind::User) =>
+            {
                 // Before calling it unknown: is it a user ID typed as the agent ID?
-                let env = self.inputs().environment;
+                self.agent_status = status;
+                let inputs = self.inputs().clone();
+                let env = inputs.environment;
                 self.phase = Phase::AgentIdAsUser;
-                self.slots = vec![Slot::new(Target::User(env, agent), Check::AgentState)];
+                let mut slots = vec![Slot::new(
+                    Target::User(env, agent.clone()),
+                    Check::AgentState,
+                )];
+                if api.agent_lookup_call(&inputs, env, &agent, "").is_some() {
+                    slots.push(Slot::new(
+                        Target::AgentLookup(env, agent),
+                        Check::AgentState,
+                    ));
+                }
+                self.slots = slots;
             }
-            Reading::Status { status: 404, .. } => {
+            Reading::Status { status, .. } if api.is_unknown_id(status) => {
                 self.settle(
                     Check::AgentState,
                     "not_found",
-                    format!("The state endpoint answers 404 for agent {agent}."),
+                    format!("The state endpoint answers {status} for agent {agent}."),
                 );
-                let finding = format!("The state endpoint does not know agent ID {agent} (404).");
+                let finding =
+                    format!("The state endpoint does not know agent ID {agent} ({status}).");
                 self.finish(Verdict::AgentNotFound, Check::AgentState, finding);
             }
             Reading::Status { status, .. } => {
@@ -1125,21 +1505,36 @@ impl Diagnosis {
 
     fn on_agent_id_as_user(&mut self, slots: Vec<Slot>) {
         let agent = self.agent_id.clone().unwrap_or_default();
-        if let Reading::Json(json) = self.reading(&slots[0]) {
+        let status = self.agent_status;
+        let hint = self.shape_hint(&agent, IdKind::Agent);
+        let user_slot = slots
+            .iter()
+            .find(|s| s.target.kind() == RequestKind::User)
+            .expect("user slot");
+        let mapped = slots
+            .iter()
+            .find(|s| s.target.kind() == RequestKind::AgentLookup)
+            .and_then(|s| match self.reading(s) {
+                Reading::Json(json) => self.api().read_agent_lookup(&json, &agent).flatten(),
+                _ => None,
+            });
+        if let Reading::Json(json) = self.reading(user_slot) {
             let record = self.api().read_user(&json);
             if !record.empty {
-                let real = match &record.agent_id {
-                    Some(real) => format!("; that user's agentId is {real}"),
-                    None => "; that user has no agent ID".into(),
+                let real = match record.agent_id.clone().or(mapped) {
+                    Some(real) => format!("; that user's agent ID is {real}"),
+                    None => "; no agent ID is known for that user".into(),
                 };
                 self.settle(
                     Check::AgentState,
                     "is_user_id",
                     format!(
-                        "No agent {agent} (404), but the user lookup knows it as a user{real}."
+                        "No agent {agent} ({status}), but the user lookup knows it as a user{real}{hint}."
                     ),
                 );
-                let finding = format!("{agent} answers 404 as an agent ID but is a user ID{real}.");
+                let finding = format!(
+                    "{agent} answers {status} as an agent ID but is a user ID{real}{hint}."
+                );
                 return self.finish(Verdict::IdIsUserId, Check::AgentState, finding);
             }
         }
@@ -1147,18 +1542,19 @@ impl Diagnosis {
             Check::AgentState,
             "not_found",
             format!(
-                "The state endpoint answers 404 for agent {agent}, and it is no user ID either."
+                "The state endpoint answers {status} for agent {agent}, and it is no user ID either."
             ),
         );
         let finding = format!(
-            "The state endpoint does not know agent ID {agent} (404), nor is it a user ID."
+            "The state endpoint does not know agent ID {agent} ({status}), nor is it a user ID."
         );
         self.finish(Verdict::AgentNotFound, Check::AgentState, finding);
     }
 
     /// The agent's own state is known: compare with the list, then conclude or look elsewhere.
-    fn decide(&mut self, own: AgentState) {
+    fn decide(&mut self, own: AgentState, detail: String, explicit: bool) {
         let agent = self.agent_id.clone().unwrap_or_default();
+        self.no_session_explicit = explicit;
         if self.list.is_none() {
             self.list = Some(Ok(Vec::new()));
         }
@@ -1175,11 +1571,7 @@ impl Diagnosis {
                     "active",
                     format!("Agent {agent} is in state {state}{group}."),
                 );
-                self.settle(
-                    Check::OtherEnvironment,
-                    "not_needed",
-                    "Not asked: the agent has a session here.",
-                );
+                self.settle_other("not_needed", "Not asked: the agent has a session here.");
                 let who = self.agent_label(&agent);
                 match in_list {
                     Some(true) => {
@@ -1219,7 +1611,7 @@ impl Diagnosis {
                 self.settle(
                     Check::AgentState,
                     "no_session",
-                    format!("No active session for agent {agent} ({{}} or empty)."),
+                    format!("No active session for agent {agent} ({detail})."),
                 );
                 match (&list, in_list) {
                     (_, Some(true)) => {
@@ -1228,8 +1620,7 @@ impl Diagnosis {
                             "disagree",
                             "The all-agents list shows a session; the agent's own endpoint does not.",
                         );
-                        self.settle(
-                            Check::OtherEnvironment,
+                        self.settle_other(
                             "not_needed",
                             "Not asked: the list shows a session here.",
                         );
@@ -1252,9 +1643,9 @@ impl Diagnosis {
                             "agree_out",
                             "Neither shows a session for the agent.",
                         );
-                        if self.lacks_scope("agent:state:read") {
-                            self.settle(
-                                Check::OtherEnvironment,
+                        // A LoggedOut entry proves the state was read, whatever the scopes say.
+                        if !explicit && self.lacks_scope("agent:state:read") {
+                            self.settle_other(
                                 "scope",
                                 "Not asked: without agent:state:read an empty state means nothing.",
                             );
@@ -1309,7 +1700,7 @@ impl Diagnosis {
                 self.settle(
                     Check::StateList,
                     "absent",
-                    format!("The list names agent {agent} with no state, beside {others} other agent(s)."),
+                    format!("The list names agent {agent} with no session (a logged-out entry), beside {others} other agent(s)."),
                 );
                 Some(false)
             }
@@ -1365,10 +1756,10 @@ impl Diagnosis {
                     format!("No active session for agent {agent} (as typed; {{}} or empty)."),
                 ),
             },
-            Reading::Status { status: 404, .. } => self.settle(
+            Reading::Status { status, .. } if self.api().is_unknown_id(status) => self.settle(
                 Check::AgentState,
                 "not_found",
-                format!("The state endpoint answers 404 for agent {agent} (as typed)."),
+                format!("The state endpoint answers {status} for agent {agent} (as typed)."),
             ),
             Reading::Status { status, .. } => {
                 let failure = api_status_failure(status);
@@ -1394,6 +1785,38 @@ impl Diagnosis {
                 self.settle_typed_state(reading);
             }
         }
+        if !self.is_settled(Check::AgentId) {
+            if let Some(reading) = self.lookup.take() {
+                match reading {
+                    Reading::Failed(failure) => {
+                        self.settle(Check::AgentId, failure.branch(), failure.describe())
+                    }
+                    Reading::Status { status, .. } if !self.api().is_unknown_id(status) => {
+                        let failure = api_status_failure(status);
+                        self.settle(Check::AgentId, failure.branch(), failure.describe())
+                    }
+                    other => {
+                        let said = match other {
+                            Reading::Status { status, .. } => format!("answered {status}"),
+                            _ => "answered".into(),
+                        };
+                        self.settle(
+                            Check::AgentId,
+                            "lookup_unused",
+                            format!("The agent lookup {said}, but the diagnosis ended before it was needed."),
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// Settles `other_environment`, unless the profile has no other environment (then it was
+    /// settled `no_environments` at the start).
+    fn settle_other(&mut self, branch: &str, summary: &str) {
+        if self.api().has_environments() {
+            self.settle(Check::OtherEnvironment, branch, summary);
+        }
     }
 
     fn agent_label(&self, agent: &str) -> String {
@@ -1404,6 +1827,9 @@ impl Diagnosis {
     }
 
     fn begin_other_environment(&mut self) {
+        if !self.api().has_environments() {
+            return self.finish_logged_out();
+        }
         match self.api().other_environment(self.inputs()) {
             Err(reason) => {
                 self.settle(Check::OtherEnvironment, "same_host", reason.clone());
@@ -1527,7 +1953,40 @@ impl Diagnosis {
         }
     }
 
+    /// The platform's `logged_out`: no other environment; a `LoggedOut` entry proves it, an
+    /// empty answer ("no data") is reported with its caveat.
+    fn finish_logged_out_here(&mut self) {
+        let agent = self.agent_id.clone().unwrap_or_default();
+        let label = self.agent_label(&agent);
+        let explicit = self.no_session_explicit;
+        let mut finding = if explicit {
+            format!("{label} is logged out: the agent-state API names the state LoggedOut, and the all-agents list shows no session either.")
+        } else {
+            format!("{label} has no active session that the API shows: the agent's own state call answered no state entry at all (not even LoggedOut), and the all-agents list shows no session.")
+        };
+        if !explicit {
+            finding.push_str(" CXone lists a logged-out agent as a LoggedOut entry, so an empty answer means no data, not proof");
+            match &self.list {
+                Some(Ok(list)) if !list.is_empty() => finding.push_str(
+                    "; the all-agents list does answer entries, so the access key can read states.",
+                ),
+                _ => finding.push_str(
+                    "; if the agent is working, the access key's role may lack the permission to view agent states.",
+                ),
+            }
+        }
+        let decided_by = if explicit {
+            Check::AgentState
+        } else {
+            Check::CrossCheck
+        };
+        self.finish_with(Verdict::LoggedOut, decided_by, finding, explicit);
+    }
+
     fn finish_logged_out(&mut self) {
+        if !self.api().has_environments() {
+            return self.finish_logged_out_here();
+        }
         let agent = self.agent_id.clone().unwrap_or_default();
         let here = self.inputs().environment.label();
         let mut finding = format!(
@@ -1632,7 +2091,9 @@ impl Diagnosis {
         };
         let call = match check {
             Check::Token => "The token call",
+            Check::Discovery => "The discovery call",
             Check::User => "The user lookup",
+            Check::AgentId => "The agent lookup",
             Check::AgentState => "The agent-state call",
             Check::StateList => "The all-agents list",
             _ => "A call",
@@ -1651,10 +2112,16 @@ impl Diagnosis {
             );
         }
         if let Failure::RelayRefusedHost = failure {
-            let host = self.api().host(self.inputs(), self.inputs().environment);
+            let inputs = self.inputs();
+            let host = if self.api().discovers() && matches!(check, Check::Token | Check::Discovery)
+            {
+                inputs.issuer.clone()
+            } else {
+                self.api().host(inputs, inputs.environment)
+            };
             finding.push_str(&format!(" Add {host} to the relay's allowlist."));
         }
-        self.node_mut(check).fix = verdict.fix();
+        self.node_mut(check).fix = verdict.fix_for(self.tree.profile);
         self.finish(verdict, decided_by, finding);
     }
 
@@ -1681,7 +2148,8 @@ impl Diagnosis {
                 );
             }
         }
-        let mut fix = verdict.fix();
+        let profile = self.tree.profile;
+        let mut fix = verdict.fix_for(profile);
         if verdict == Verdict::RelayMisconfigured {
             // Lead with the step that fits what was seen.
             let refused = self.tree.node(Check::Relay).branch.as_deref() == Some("refused_host");
@@ -1700,7 +2168,7 @@ impl Diagnosis {
             .map(|n| format!("{}: {}", n.id.id(), n.summary))
             .collect();
         let explanation = if with_meaning {
-            format!("{finding} {}", verdict.meaning())
+            format!("{finding} {}", verdict.meaning_for(profile))
         } else {
             finding.clone()
         };
@@ -1731,12 +2199,15 @@ impl Diagnosis {
             return self.cached.clone();
         }
         let inputs = self.inputs.as_ref()?;
-        Some(CachedToken::new(
-            self.token.clone()?,
-            self.token_expires_at_ms?,
-            self.token_scope.clone(),
-            inputs,
-        ))
+        Some(
+            CachedToken::new(
+                self.token.clone()?,
+                self.token_expires_at_ms?,
+                self.token_scope.clone(),
+                inputs,
+            )
+            .with_id_claims(self.id_claims.clone()),
+        )
     }
 
     fn finish_invalid(&mut self, problems: Vec<String>) {
@@ -1746,15 +2217,12 @@ impl Diagnosis {
     }
 
     fn finish_unsupported(&mut self) {
-        let message = "The platform profile is not supported by this version yet; nothing was sent. Choose the guide profile.";
+        let message = "This profile is not supported by this version; nothing was sent. Choose another profile.";
         for node in &mut self.tree.checks {
             if node.id == Check::Inputs {
                 node.settle("unsupported", message);
             } else {
-                node.settle(
-                    "not_run",
-                    "Not run: the platform profile is not supported yet.",
-                );
+                node.settle("not_run", "Not run: the profile is not supported.");
             }
         }
         self.tree.summary = message.into();
@@ -1777,7 +2245,24 @@ fn blank_tree(profile: Profile, environment: Environment, host: String) -> Tree 
         rounds: 0,
         summary: "Not started.".into(),
         verdict: None,
-        checks: Check::ALL.into_iter().map(CheckNode::pending).collect(),
+        checks: Check::ALL
+            .into_iter()
+            .map(|check| match profile::for_profile(profile) {
+                Some(_) => CheckNode::pending_for(check, profile),
+                None => CheckNode::pending(check),
+            })
+            .collect(),
+    }
+}
+
+/// A call that goes nowhere, for a target the profile has no call for (never sent: the engine
+/// makes such targets only when the profile has the call).
+fn empty_call() -> Call {
+    Call {
+        method: Method::Get,
+        url: String::new(),
+        headers: Vec::new(),
+        body: None,
     }
 }
 

@@ -8,7 +8,18 @@
 //! network, a clock, the page or `async`, so the browser's fetch, a simulated tenant and plain
 //! tests all drive the same engine.
 //!
-//! # The path
+//! # The checks
+//! In the tree's order: `inputs`, `relay`, `token`, `scopes`, `token_lifetime`, `discovery`,
+//! `user`, `agent_id`, `agent_state`, `state_list`, `cross_check`, `other_environment`.
+//! `discovery` sits after the token's own checks because it needs the token answer (the
+//! `id_token`'s tenant) and before every API call because it says where they go. It is the
+//! platform's: for the guide it is `skipped` (branch `guide`, the host comes from the tenant
+//! name), and on the platform the API host field skips it too (branch `overridden`).
+//! `other_environment` is the guide's: on the platform it is `skipped` from the start (branch
+//! `no_environments`), so `wrong_environment` is a guide-only verdict. Each node lists only the
+//! branches its profile can take ([`Check::branches_for`]).
+//!
+//! # The path (guide)
 //! 1. `token` (with the relay's `/healthz` probe beside it when a relay is set); skipped when a
 //!    cached token is still valid.
 //! 2. `user` lookup and `state_list` together (and the typed agent ID's state, when one is typed).
@@ -18,13 +29,32 @@
 //!
 //! That is three rounds to a verdict in the common case, two with a cached token.
 //!
+//! # The path (platform)
+//! 1. `token`: the `password` grant with the access key at `{issuer}/auth/token` (and the relay
+//!    probe); a cached token is reused with the `id_token` claims it was issued with.
+//! 2. `discovery`: the `id_token`'s `tenantId` (else the access token's), then
+//!    `{issuer}/.well-known/cxone-configuration?tenantId=...` for `api_endpoint`. Skipped with
+//!    the API host field; a token answer without a tenant ends in `discovery_failed` at once.
+//! 3. User Hub's `user` lookup, the Admin agent lookup that maps the user's UUID to the numeric
+//!    agent ID (`agent_id`; not sent when the `id_token` is the user's own and names its
+//!    `icAgentId`), and `state_list`, together (and the typed agent ID's state).
+//! 4. `agent_state`, then `cross_check`. A `LoggedOut` entry proves a logged-out agent; an empty
+//!    answer (`[]`, 204, 304) is "no data" and ends `logged_out` with that caveat.
+//!
+//! That is four rounds in the common case, three with the API host field (or a cached token
+//! with the field), three when the agent ID is typed (beside the user, or alone).
+//! The ID mix-ups use the IDs' shapes (user IDs are UUIDs, agent IDs numbers): an ID is tried
+//! as the other kind only when its shape allows it, and the findings say what the shape shows.
+//! A 400 to an ID-addressed call reads like a 404 (an ID of the wrong shape is malformed there).
+//!
 //! # Precedence
 //! The first thing that goes wrong decides; later checks whose calls never went out are
 //! `skipped` (branch `not_run`). A call that did go out and was answered is never shown as
 //! skipped: its check settles on the branch its answer supports (the all-agents list read, with
 //! or without the agent, or its own failure; the typed agent ID's state), without changing the
 //! verdict.
-//! When several calls of one round fail, the more fundamental failure wins, in this order:
+//! When several calls of one round fail (the user lookup, the platform's agent lookup, the typed
+//! agent ID's state), the more fundamental failure wins, in this order:
 //! 1. no answer at all: `cors_blocked` (direct), `relay_unreachable` (relay silent too), or
 //!    `relay_misconfigured` (relay up, calls through it unreadable);
 //! 2. the relay refusing the host (403 `X-Relay-Error: forbidden-host`): `relay_misconfigured`;
@@ -33,6 +63,10 @@
 //!    `relay_misconfigured`;
 //! 5. `timeout`; 6. `bad_credentials`; 7. `token_rejected`; 8. `rate_limited`;
 //!    9. `service_error`; 10. a 403: `missing_scope`.
+//!
+//! Discovery decides before any API call: it fails with `discovery_failed` when no tenant ID is
+//! known or the configuration answers a 4xx or no usable `api_endpoint` (an answer that is not
+//! JSON is `relay_misconfigured`, as for every call).
 //!
 //! Past the calls, the data decide, in the order the path meets them: `user_not_found` or
 //! `id_is_agent_id`, then `not_an_agent`, then `agent_not_found` or `id_is_user_id`, then

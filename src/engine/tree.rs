@@ -79,13 +79,18 @@ pub struct CachedToken {
     secret_fingerprint: u64,
     /// The scopes the token answer named, if it did.
     pub scope: Option<Vec<String>>,
+    /// The claims of the `id_token` issued with it (platform: `tenantId`, `userId`,
+    /// `icAgentId`, ...), kept so that discovery works with a reused token. Claims, not the
+    /// token: nothing here is a credential.
+    pub id_claims: Option<serde_json::Value>,
 }
 
 /// A token is reused only while it has at least this long to live.
 pub const REUSE_MARGIN_MS: u64 = 60_000;
 
 impl CachedToken {
-    /// Binds `access_token`, expiring at `expires_at_ms`, to `inputs`' token URL and credentials.
+    /// Binds `access_token`, expiring at `expires_at_ms`, to `inputs`' token URL and credentials
+    /// (the client ID and secret, and the access key ID and secret).
     pub fn new(
         access_token: impl Into<String>,
         expires_at_ms: u64,
@@ -97,9 +102,16 @@ impl CachedToken {
             expires_at_ms,
             token_url: inputs.token_url(),
             client_id: inputs.client_id.clone(),
-            secret_fingerprint: fingerprint(&inputs.client_secret),
+            secret_fingerprint: credentials_fingerprint(inputs),
             scope,
+            id_claims: None,
         }
+    }
+
+    /// The same token with the claims of the `id_token` issued with it.
+    pub fn with_id_claims(mut self, claims: Option<serde_json::Value>) -> Self {
+        self.id_claims = claims;
+        self
     }
 
     /// The bearer token itself.
@@ -107,12 +119,12 @@ impl CachedToken {
         &self.access_token
     }
 
-    /// True when the token was issued for `inputs`' token URL, client ID and secret, and has at
-    /// least [`REUSE_MARGIN_MS`] left at `now_ms`.
+    /// True when the token was issued for `inputs`' token URL, client ID and secret (and access
+    /// key), and has at least [`REUSE_MARGIN_MS`] left at `now_ms`.
     pub fn is_valid_for(&self, inputs: &Inputs, now_ms: u64) -> bool {
         self.token_url == inputs.token_url()
             && self.client_id == inputs.client_id
-            && self.secret_fingerprint == fingerprint(&inputs.client_secret)
+            && self.secret_fingerprint == credentials_fingerprint(inputs)
             && now_ms.saturating_add(REUSE_MARGIN_MS) < self.expires_at_ms
     }
 }
@@ -127,6 +139,15 @@ impl fmt::Debug for CachedToken {
             .field("scope", &self.scope)
             .finish()
     }
+}
+
+/// The fingerprint of everything that identifies whom a token was issued to, besides the client
+/// ID: the client secret and the access key ID and secret (empty for the guide).
+fn credentials_fingerprint(inputs: &Inputs) -> u64 {
+    fingerprint(&format!(
+        "{}\u{0}{}\u{0}{}",
+        inputs.client_secret, inputs.access_key_id, inputs.access_key_secret
+    ))
 }
 
 /// FNV-1a: tells a changed secret apart without keeping a second copy of it.

@@ -2,6 +2,7 @@
 //! follow the guide's "How to fix it" lists, with more where the guide is silent.
 
 use super::check::Check;
+use crate::inputs::Profile;
 
 /// The one conclusion of a finished diagnosis. The serialized name (`wrong_environment`, ...) is
 /// the stable `data-verdict` code.
@@ -20,6 +21,8 @@ pub enum Verdict {
     TenantUnreachable,
     /// The token endpoint refuses the client ID/secret.
     BadCredentials,
+    /// Platform: a token was issued, but the tenant's API host could not be discovered.
+    DiscoveryFailed,
     /// A 403 from the API, or scopes lacking `agent:state:read` while the state data is empty.
     MissingScope,
     /// The API refuses a freshly issued token (401).
@@ -52,13 +55,14 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, in PRODUCT.md's order.
-    pub const ALL: [Verdict; 20] = [
+    pub const ALL: [Verdict; 21] = [
         Verdict::InvalidInput,
         Verdict::CorsBlocked,
         Verdict::RelayUnreachable,
         Verdict::RelayMisconfigured,
         Verdict::TenantUnreachable,
         Verdict::BadCredentials,
+        Verdict::DiscoveryFailed,
         Verdict::MissingScope,
         Verdict::TokenRejected,
         Verdict::UserNotFound,
@@ -84,6 +88,7 @@ impl Verdict {
             Verdict::RelayMisconfigured => "relay_misconfigured",
             Verdict::TenantUnreachable => "tenant_unreachable",
             Verdict::BadCredentials => "bad_credentials",
+            Verdict::DiscoveryFailed => "discovery_failed",
             Verdict::MissingScope => "missing_scope",
             Verdict::TokenRejected => "token_rejected",
             Verdict::UserNotFound => "user_not_found",
@@ -112,6 +117,7 @@ impl Verdict {
             }
             Verdict::TenantUnreachable => "The relay cannot reach the tenant's host",
             Verdict::BadCredentials => "The client ID or secret is refused",
+            Verdict::DiscoveryFailed => "The tenant's API host could not be found",
             Verdict::MissingScope => "The OAuth client lacks a scope",
             Verdict::TokenRejected => "The API refuses a freshly issued token",
             Verdict::UserNotFound => "No such user",
@@ -148,6 +154,9 @@ impl Verdict {
             Verdict::BadCredentials => {
                 "The token endpoint does not accept this client ID and secret, so no call can be made."
             }
+            Verdict::DiscoveryFailed => {
+                "The token was issued, but where the tenant's API lives could not be found: the id_token names no tenant, or the issuer's /.well-known/cxone-configuration does not answer an api_endpoint for it. No API call can be made without it."
+            }
             Verdict::MissingScope => {
                 "The OAuth client is not allowed to read what the diagnosis needs. CXone may answer an empty 200 instead of 403 when agent:state:read is missing, which looks exactly like a logged-out agent."
             }
@@ -183,7 +192,108 @@ impl Verdict {
         }
     }
 
-    /// What to do, step by step.
+    /// What the verdict means under `profile`: the platform's words where they differ (access
+    /// keys, role permissions, numeric agent IDs and UUID user IDs).
+    pub fn meaning_for(self, profile: Profile) -> &'static str {
+        if profile == Profile::Guide {
+            return self.meaning();
+        }
+        match self {
+            Verdict::TenantUnreachable => {
+                "The relay answered, but it could not reach the issuer or the tenant's API host: the issuer, the discovered API endpoint or the API host field is wrong, or the relay's network cannot reach NICE CXone."
+            }
+            Verdict::BadCredentials => {
+                "The token endpoint does not accept these credentials (the client ID and secret, or the access key ID and secret), or the client application is not authorized for the access key's user, so no call can be made."
+            }
+            Verdict::MissingScope => {
+                "The API refused the call (403): the access key's user lacks the permission this call needs. On the platform what an access key may do comes from its user's role (security profile), not from OAuth scopes."
+            }
+            Verdict::TokenRejected => {
+                "The token endpoint issued a token, and the API refused it straight away (401): the token is meant for another tenant or area than the API host called, or the access key's user may not use this API."
+            }
+            Verdict::UserNotFound => {
+                "No user has this ID in this tenant (User Hub answers 404), and it is no agent ID either."
+            }
+            Verdict::IdIsAgentId => {
+                "The ID typed as the user ID is not a user, but the agent-state API knows it: it is a numeric agent ID. CXone user IDs are UUIDs."
+            }
+            Verdict::IdIsUserId => {
+                "The ID typed as the agent ID is not an agent, but User Hub knows it: it is a user ID (a UUID). The agent-state API needs the numeric agent ID."
+            }
+            Verdict::NotAnAgent => {
+                "The user exists in User Hub, but no ACD agent maps to them, so they cannot log in to the agent desktop and never have an agent state."
+            }
+            Verdict::AgentNotFound => {
+                "The agent-state API does not know this agent ID in this tenant, and it is no user ID either."
+            }
+            Verdict::LoggedOut => {
+                "The calls work and the IDs are right, and the agent has no active session."
+            }
+            other => other.meaning(),
+        }
+    }
+
+    /// What to do under `profile`, step by step: the platform's steps where they differ.
+    pub fn fix_for(self, profile: Profile) -> Vec<String> {
+        if profile == Profile::Guide {
+            return self.fix();
+        }
+        let steps: &[&str] = match self {
+            Verdict::CorsBlocked => &[
+                "Set a CORS relay (for example the reference relay in this repository) and run again: NICE's API is not known to allow other sites to read its answers.",
+                "Check the issuer and the API host field: a host that does not exist also gets no answer.",
+                "Open the browser's developer console: a CORS error there confirms the cause.",
+            ],
+            Verdict::TenantUnreachable => &[
+                "Check the issuer (https://cxone.niceincontact.com, or https://cxone-gov.niceincontact.com for the government cloud).",
+                "Check the API host field, if set, or the api_endpoint that discovery found (see the discovery check).",
+                "Make sure the relay's network can reach NICE CXone (DNS, outbound HTTPS).",
+            ],
+            Verdict::BadCredentials => &[
+                "Verify the access key ID and secret: create a new access key in CXone (your user profile > Access keys, or Admin > Employees > the user > Access keys) if the secret was lost.",
+                "Verify the client ID and client secret of the application registered with NICE.",
+                "'Client application ... not authorized for user' means the application is not enabled for this tenant or user: ask your NICE representative or administrator to authorize it.",
+            ],
+            Verdict::MissingScope => &[
+                "In CXone Admin > Security Settings > Roles and Permissions, open the role of the access key's user.",
+                "Grant the permissions to view agents, agent states (real-time) and users.",
+                "Save, then run again with a new token.",
+            ],
+            Verdict::TokenRejected => &[
+                "Check that the API host field (if set) is your tenant's own API endpoint: clear it to use discovery.",
+                "Check that the access key's user is active and allowed to use the API.",
+                "Refresh tokens before they expire: invalidate a cached token 5 minutes before expires_in runs out.",
+            ],
+            Verdict::UserNotFound => &[
+                "Check the user ID for typos: it is the user's UUID (like 11111111-2222-3333-4444-555555555555), not their name or agent ID.",
+                "Check that the user belongs to the tenant of the access key.",
+            ],
+            Verdict::IdIsAgentId => &[
+                "Type this number in the Agent ID field instead, or look up the user's UUID in User Hub.",
+                "In scripts, call incontactapi/services/v{N}/agents/{agentId}/states with the numeric agent ID and user-management/v1/users/{userId} with the UUID.",
+            ],
+            Verdict::IdIsUserId => &[
+                "Use the user's numeric agent ID (icAgentId, or agentId in Admin > Users), not their UUID.",
+                "Leave the Agent ID field empty and give the user ID: the page looks up the agent ID itself.",
+            ],
+            Verdict::NotAnAgent => &[
+                "Make the user an agent in CXone Admin (give them an ACD agent / agent profile), or check the user ID.",
+                "Only agents have an agent state; other users always show as not logged in.",
+            ],
+            Verdict::AgentNotFound => &[
+                "Use the numeric agent ID of the user (icAgentId), not the user's UUID.",
+                "Check the agent ID for typos, and that the agent belongs to the access key's tenant.",
+            ],
+            Verdict::LoggedOut => &[
+                "Confirm in CXone (Supervisor, or the agent list in Admin) that the agent shows as logged out.",
+                "Ask the agent to log in to the agent desktop, then run again.",
+            ],
+            other => return other.fix(),
+        };
+        steps.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// What to do, step by step (the guide profile's steps).
     pub fn fix(self) -> Vec<String> {
         let steps: &[&str] = match self {
             Verdict::InvalidInput => &["Correct the fields marked in the form, then press Diagnose again."],
@@ -207,6 +317,11 @@ impl Verdict {
                 "Check the tenant name: it is the first label of the host, as in acme.nicecxone.com.",
                 "Check the environment (Production or DevTest) and the API host override, if set.",
                 "Make sure the relay's network can reach NICE CXone (DNS, outbound HTTPS).",
+            ],
+            Verdict::DiscoveryFailed => &[
+                "Set the API host field to your tenant's API endpoint (for example https://api-na1.niceincontact.com, or api-eu1, api-au1, api-uk1 for your area) and run again.",
+                "Check the issuer: the government cloud uses https://cxone-gov.niceincontact.com.",
+                "With a relay, make sure it forwards /.well-known/cxone-configuration to the issuer and allows the issuer's host.",
             ],
             Verdict::BadCredentials => &[
                 "Verify the client ID and client secret (copy them again from the OAuth client).",

@@ -120,6 +120,7 @@ impl ApiProfile for Guide {
             expires_in,
             token_type: text_of(body.get("token_type")),
             scope: scopes_of(body.get("scope")),
+            id_token: text_of(body.get("id_token")),
         })
     }
 
@@ -147,6 +148,7 @@ impl ApiProfile for Guide {
             name,
             agent_id,
             empty,
+            status: text_of(record.get("status")),
         }
     }
 
@@ -205,7 +207,7 @@ impl ApiProfile for Guide {
 }
 
 /// "Logged Out", "LOGGED_OUT", "loggedout": a state that means no session.
-fn is_logged_out(name: &str) -> bool {
+pub(crate) fn is_logged_out(name: &str) -> bool {
     let squashed: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     squashed.eq_ignore_ascii_case("loggedout") || squashed.eq_ignore_ascii_case("logout")
 }

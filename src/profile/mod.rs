@@ -5,10 +5,13 @@
 //! everywhere: unknown fields are ignored, IDs may be strings or numbers, `null` counts as absent,
 //! lists may be wrapped in `{"entities": [...]}` or bare.
 //!
-//! Only [`guide`] exists today. The `platform` profile (discovery, access keys) will implement the
-//! same [`ApiProfile`] trait; [`for_profile`] answers `None` for it until then.
+//! Two profiles implement the [`ApiProfile`] trait: [`guide`] (the troubleshooting guide's
+//! layout) and [`platform`] (NICE CXone as NICE publishes it: access keys, discovery,
+//! `incontactapi` and User Hub). The methods with a default body are the platform's additions;
+//! the guide keeps the defaults.
 
 pub mod guide;
+pub mod platform;
 
 use crate::inputs::{Environment, Inputs, Profile};
 use serde_json::Value;
@@ -58,6 +61,8 @@ pub struct TokenAnswer {
     pub token_type: Option<String>,
     /// The scopes the answer's `scope` field names (space-separated string or array), if present.
     pub scope: Option<Vec<String>>,
+    /// The OpenID Connect `id_token` (a JWT), when the answer carries one (the platform's does).
+    pub id_token: Option<String>,
 }
 
 /// A user record, read tolerantly.
@@ -71,6 +76,8 @@ pub struct UserRecord {
     pub agent_id: Option<String>,
     /// True when the answer held no user fields at all (a silent empty `{}`).
     pub empty: bool,
+    /// The account's status (`ACTIVE`, `BLOCKED`, `DELETED`, ...), when the record gives one.
+    pub status: Option<String>,
 }
 
 /// What an agent's own state endpoint says.
@@ -130,14 +137,115 @@ pub trait ApiProfile {
     fn read_agent_state(&self, body: &Value) -> AgentState;
     /// Reads a 2xx state list; `None` when the JSON is not a list in any accepted shape.
     fn read_state_list(&self, body: &Value) -> Option<Vec<ListedAgent>>;
+
+    /// True when the tenant has a Production/DevTest pair of hosts to compare (the
+    /// `other_environment` check). The platform has none.
+    fn has_environments(&self) -> bool {
+        true
+    }
+
+    /// True when the API host is found by discovery after the token (the `discovery` check);
+    /// false when it follows from the inputs alone.
+    fn discovers(&self) -> bool {
+        false
+    }
+
+    /// The discovery call for tenant `tenant_id`.
+    fn discovery_call(&self, _inputs: &Inputs, _tenant_id: &str) -> Option<Call> {
+        None
+    }
+
+    /// Reads a 2xx discovery answer; `None` when it names no usable API endpoint.
+    fn read_discovery(&self, _body: &Value) -> Option<Discovered> {
+        None
+    }
+
+    /// The call that maps user `user_id` to their agent ID, sent beside the user lookup; `None`
+    /// when the user record itself names the agent ID (the guide's `agentId`).
+    fn agent_lookup_call(
+        &self,
+        _inputs: &Inputs,
+        _environment: Environment,
+        _user_id: &str,
+        _token: &str,
+    ) -> Option<Call> {
+        None
+    }
+
+    /// Reads a 2xx agent-lookup answer: the agent ID of user `user_id`, if an entry maps it.
+    /// `None` also when the answer is no list of agents at all.
+    fn read_agent_lookup(&self, _body: &Value, _user_id: &str) -> Option<Option<String>> {
+        None
+    }
+
+    /// The error a refused token answer names, for the tree (`invalid_client`, or with the
+    /// platform's description too); `body` is the raw text when it is not JSON.
+    fn token_error(&self, json: Option<&Value>, _body: &str) -> Option<String> {
+        json.and_then(|j| text_of(j.get("error")))
+    }
+
+    /// True when an ID-addressed call (user lookup, agent state) answering `status` means the ID
+    /// is unknown.
+    fn is_unknown_id(&self, status: u16) -> bool {
+        status == 404
+    }
+
+    /// True when a 2xx agent-state answer shows the endpoint knows the agent (the ID was tried
+    /// as an agent ID): any JSON for the guide, a state entry for the platform.
+    fn knows_agent(&self, _body: &Value) -> bool {
+        true
+    }
+
+    /// How a 2xx agent-state answer that reads as no session says so, for the tree.
+    fn no_session_detail(&self, _body: &Value) -> String {
+        "{} or empty".into()
+    }
+
+    /// True when a no-session answer names the logged-out state itself (an explicit `LoggedOut`
+    /// entry), rather than being empty: then it proves the agent is logged out, scopes or not.
+    fn no_session_is_explicit(&self, _body: &Value) -> bool {
+        false
+    }
+
+    /// False when `id` cannot be a `kind` ID by its shape alone (the platform's user IDs are
+    /// UUIDs and its agent IDs numbers), so that trying it as one would tell nothing.
+    fn could_be(&self, _id: &str, _kind: IdKind) -> bool {
+        true
+    }
+
+    /// A hint when `id`, typed as a `kind` ID, has the shape of the other kind of ID.
+    fn id_shape_hint(&self, _id: &str, _kind: IdKind) -> Option<String> {
+        None
+    }
 }
 
-/// The profile implementation for `profile`, or `None` while it is not implemented (`platform`).
+/// The profile implementation for `profile` (`None` is kept for a profile not implemented yet;
+/// both are today).
 pub fn for_profile(profile: Profile) -> Option<&'static dyn ApiProfile> {
     match profile {
         Profile::Guide => Some(&guide::Guide),
-        Profile::Platform => None,
+        Profile::Platform => Some(&platform::Platform),
     }
+}
+
+/// What discovery found: where the API lives for this tenant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discovered {
+    /// The API base (`api_endpoint`), without a trailing slash.
+    pub api_endpoint: String,
+    /// The tenant's area (`na1`, `uk1`, ...), when given.
+    pub area: Option<String>,
+    /// The domain (`niceincontact.com`, ...), when given.
+    pub domain: Option<String>,
+}
+
+/// What kind of ID a field should hold, for the hints about IDs typed in the wrong field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdKind {
+    /// A user ID.
+    User,
+    /// An agent ID.
+    Agent,
 }
 
 /// An ID from JSON: a non-empty string (trimmed) or a number; `null`, `""` and others are absent.

@@ -1,5 +1,6 @@
-//! The simulated tenant: a pure request-to-answer imitation of the `guide` API, with one
-//! [`Scenario`] per verdict, for the page's demo mode and the end-to-end tests.
+//! The simulated tenant: a pure request-to-answer imitation of the `guide` API and of the
+//! `platform` API (NICE CXone as published), with one [`Scenario`] per verdict of each profile,
+//! for the page's demo mode and the end-to-end tests.
 //!
 //! One [`SimTenant`] serves every scenario at once, the way one real tenant serves many OAuth
 //! clients:
@@ -22,6 +23,24 @@
 //! `Retry-After: 1`, an nginx HTML page, cors-anywhere's `proxy error ... ENOTFOUND` text.
 //! Each answer says how long it takes ([`SimResponse::delay_ms`]); the slow scenario takes
 //! [`SLOW_DELAY_MS`], longer than any sane time limit.
+//!
+//! # The platform tenant
+//! The same [`SimTenant`] answers the platform's paths, whatever the host (so an API host
+//! override or a relay's upstream override works): `POST /auth/token`,
+//! `GET /.well-known/cxone-configuration?tenantId=...`, `GET /user-management/v1/users/{id}` and
+//! `GET /incontactapi/services/{version}/agents/...` (`agents/states`, `agents/{id}/states`,
+//! `agents?searchString=`, `agents/{id}`).
+//!
+//! - **The token request selects the scenario** as for the guide: Basic credentials
+//!   `demo-platform-<...>` with [`DEMO_SECRET`], and the `password` grant with
+//!   [`DEMO_ACCESS_KEY_ID`] and [`DEMO_ACCESS_KEY_SECRET`] (a wrong access key gets
+//!   `400 invalid_grant`). The answer carries an access token, a refresh token and an `id_token`
+//!   (unsigned JWTs) but no `scope`, as NICE's does.
+//! - **Discovery needs no credentials**, so the tenant ID carries the scenario:
+//!   `demo-tenant-<scenario id>` ([`platform_tenant_id`]). It answers `api_endpoint`
+//!   [`DEMO_API_ENDPOINT`].
+//! - **API calls** are answered by the scenario of the bearer token, like the guide's; a
+//!   guide token is refused on the platform's paths and a platform token on the guide's.
 //!
 //! # The relay probe
 //! A relayed diagnosis also sends `GET <relay>/healthz` ([`RequestKind::RelayHealth`]), whose
@@ -59,6 +78,7 @@
 
 mod data;
 mod offline;
+mod platform;
 mod scenario;
 mod tenant;
 mod token;
@@ -79,6 +99,18 @@ pub const DEMO_TENANT: &str = "demo";
 pub const DEMO_USER_ID: &str = "11111111-2222-3333-4444-555555555555";
 /// Dana Whitfield's agent ID.
 pub const DEMO_AGENT_ID: &str = "4021";
+/// The access key ID of every platform demo form. It belongs to Pat Admin, not to Dana.
+pub const DEMO_ACCESS_KEY_ID: &str = "DEMOAKID7QX2";
+/// The access key secret of every platform demo form: no secret either (its `+`, `/` and `=`
+/// show that the grant's body is percent-encoded, and redacted encoded too).
+pub const DEMO_ACCESS_KEY_SECRET: &str = "demo+access/key=secret";
+/// The API host the simulated platform's discovery answers.
+pub const DEMO_API_ENDPOINT: &str = "https://api-na1.niceincontact.com";
+
+/// The tenant ID the simulated platform issues for `scenario`: `demo-tenant-<scenario id>`.
+pub fn platform_tenant_id(scenario: Scenario) -> String {
+    format!("demo-tenant-{}", scenario.id())
+}
 /// The prefix of every demo client ID: `demo-<scenario id>`.
 pub const CLIENT_ID_PREFIX: &str = "demo-";
 /// How long the slow scenario's answer takes, in milliseconds: longer than any time limit the

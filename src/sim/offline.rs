@@ -23,7 +23,9 @@ pub fn diagnose_offline(form: &Form, tenant: &mut SimTenant, now_ms: u64) -> Rep
                     diagnosis.receive(request.id, answer);
                 }
             }
-            Step::Waiting => unreachable!("every request of a round is answered before polling again"),
+            Step::Waiting => {
+                unreachable!("every request of a round is answered before polling again")
+            }
             Step::Done(report) => return *report,
         }
     }

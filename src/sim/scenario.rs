@@ -1,8 +1,12 @@
-//! The scenarios: one story per verdict (and a few more), each with the form that runs it.
+//! The scenarios: one story per verdict (and a few more) for each profile, each with the form
+//! that runs it. The platform's scenario IDs start with `platform-`.
 
-use super::{CLIENT_ID_PREFIX, DEMO_AGENT_ID, DEMO_SECRET, DEMO_TENANT, DEMO_USER_ID};
+use super::{
+    CLIENT_ID_PREFIX, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_AGENT_ID, DEMO_SECRET,
+    DEMO_TENANT, DEMO_USER_ID,
+};
 use crate::engine::Verdict;
-use crate::inputs::{Environment, Field, Form};
+use crate::inputs::{Environment, Field, Form, Profile, DEFAULT_API_VERSION, DEFAULT_ISSUER};
 
 /// What the simulated tenant does. The demo client ID `demo-<id>` selects it at the token
 /// request (see the [module docs](super)).
@@ -53,6 +57,51 @@ pub enum Scenario {
     RelayUnreachable,
     /// The form's tenant has a space in it; nothing is sent.
     InvalidInput,
+    /// Platform: Dana is Available on skill Billing; discovery, User Hub, the Admin lookup and
+    /// both state endpoints agree.
+    PlatformLoggedIn,
+    /// Platform: Dana's state entry is `LoggedOut` (state 0), in her own answer and the list.
+    PlatformLoggedOut,
+    /// Platform: the older `resultSet` answer shape; Dana is Unavailable (Lunch).
+    PlatformResultSet,
+    /// Platform: the access key's role may not view agent states: both state calls answer 403.
+    PlatformMissingScope,
+    /// Platform: the token endpoint answers 401 "Client application ... not authorized for user".
+    PlatformBadCredentials,
+    /// Platform: the issuer's cxone-configuration answers 404 for the tenant.
+    PlatformDiscoveryFailed,
+    /// Platform: the user ID is one digit off: User Hub answers 404.
+    PlatformUserNotFound,
+    /// Platform: the agent ID 4021 was typed into the User ID field.
+    PlatformIdIsAgentId,
+    /// Platform: only an agent ID was typed, and it is Dana's user ID (a UUID).
+    PlatformIdIsUserId,
+    /// Platform: Dana exists in User Hub, but no ACD agent maps to her.
+    PlatformNotAnAgent,
+    /// Platform: only an agent ID was typed, 4999, which no agent has.
+    PlatformAgentNotFound,
+    /// Platform: Dana's own state is `LoggedOut` while the all-agents list shows her Available.
+    PlatformInconsistentState,
+    /// Platform: User Hub answers 429 once per run, then Dana is logged in.
+    PlatformRateLimitedThenOk,
+    /// Platform: every API call answers 429.
+    PlatformRateLimited,
+    /// Platform: the agent's own state call answers 503.
+    PlatformServiceError,
+    /// Platform: the API answers 401 to the token the issuer just issued.
+    PlatformTokenRejected,
+    /// Platform: the relay path answers the web server's HTML 404 page.
+    PlatformRelayMisconfigured,
+    /// Platform: the agent's own state call takes 20 s; the form's time limit is 2 s.
+    PlatformTimeout,
+    /// Platform: the relay reaches the issuer but cannot resolve the API host.
+    PlatformTenantUnreachable,
+    /// Platform: no relay, and NICE sends no CORS headers.
+    PlatformCorsBlocked,
+    /// Platform: the relay is down.
+    PlatformRelayUnreachable,
+    /// Platform: the issuer is typed with http://, which the page refuses; nothing is sent.
+    PlatformInvalidInput,
 }
 
 use Scenario::*;
@@ -82,7 +131,38 @@ impl Scenario {
         CorsBlocked,
         RelayUnreachable,
         InvalidInput,
+        PlatformLoggedIn,
+        PlatformLoggedOut,
+        PlatformResultSet,
+        PlatformMissingScope,
+        PlatformBadCredentials,
+        PlatformDiscoveryFailed,
+        PlatformUserNotFound,
+        PlatformIdIsAgentId,
+        PlatformIdIsUserId,
+        PlatformNotAnAgent,
+        PlatformAgentNotFound,
+        PlatformInconsistentState,
+        PlatformRateLimitedThenOk,
+        PlatformRateLimited,
+        PlatformServiceError,
+        PlatformTokenRejected,
+        PlatformRelayMisconfigured,
+        PlatformTimeout,
+        PlatformTenantUnreachable,
+        PlatformCorsBlocked,
+        PlatformRelayUnreachable,
+        PlatformInvalidInput,
     ];
+
+    /// The profile the scenario's form runs.
+    pub fn profile(self) -> Profile {
+        if self.id().starts_with("platform-") {
+            Profile::Platform
+        } else {
+            Profile::Guide
+        }
+    }
 
     /// The stable kebab-case ID (`logged-in`, `wrong-environment`, ...).
     pub fn id(self) -> &'static str {
@@ -109,6 +189,28 @@ impl Scenario {
             CorsBlocked => "cors-blocked",
             RelayUnreachable => "relay-unreachable",
             InvalidInput => "invalid-input",
+            PlatformLoggedIn => "platform-logged-in",
+            PlatformLoggedOut => "platform-logged-out",
+            PlatformResultSet => "platform-result-set",
+            PlatformMissingScope => "platform-missing-scope",
+            PlatformBadCredentials => "platform-bad-credentials",
+            PlatformDiscoveryFailed => "platform-discovery-failed",
+            PlatformUserNotFound => "platform-user-not-found",
+            PlatformIdIsAgentId => "platform-id-is-agent-id",
+            PlatformIdIsUserId => "platform-id-is-user-id",
+            PlatformNotAnAgent => "platform-not-an-agent",
+            PlatformAgentNotFound => "platform-agent-not-found",
+            PlatformInconsistentState => "platform-inconsistent-state",
+            PlatformRateLimitedThenOk => "platform-rate-limited-then-ok",
+            PlatformRateLimited => "platform-rate-limited",
+            PlatformServiceError => "platform-service-error",
+            PlatformTokenRejected => "platform-token-rejected",
+            PlatformRelayMisconfigured => "platform-relay-misconfigured",
+            PlatformTimeout => "platform-timeout",
+            PlatformTenantUnreachable => "platform-tenant-unreachable",
+            PlatformCorsBlocked => "platform-cors-blocked",
+            PlatformRelayUnreachable => "platform-relay-unreachable",
+            PlatformInvalidInput => "platform-invalid-input",
         }
     }
 
@@ -156,6 +258,30 @@ impl Scenario {
             CorsBlocked => "CORS blocked: no relay, no CORS headers",
             RelayUnreachable => "Relay down: nothing answers",
             InvalidInput => "Invalid input: a tenant name with a space",
+            PlatformLoggedIn => "Platform: logged in (Available, skill Billing)",
+            PlatformLoggedOut => "Platform: logged out (a LoggedOut state entry)",
+            PlatformResultSet => "Platform: older resultSet answers, Unavailable (Lunch)",
+            PlatformMissingScope => "Platform: no permission to view agent states (403)",
+            PlatformBadCredentials => "Platform: client application not authorized for user (401)",
+            PlatformDiscoveryFailed => "Platform: discovery finds no configuration (404)",
+            PlatformUserNotFound => "Platform: unknown user ID (User Hub 404)",
+            PlatformIdIsAgentId => "Platform: agent ID typed as the user ID",
+            PlatformIdIsUserId => "Platform: user ID (UUID) typed as the agent ID",
+            PlatformNotAnAgent => "Platform: user with no ACD agent",
+            PlatformAgentNotFound => "Platform: unknown agent ID (404)",
+            PlatformInconsistentState => "Platform: the two state endpoints disagree",
+            PlatformRateLimitedThenOk => "Platform: rate limited once (429), then logged in",
+            PlatformRateLimited => "Platform: rate limited, 429 on every try",
+            PlatformServiceError => "Platform: the state call answers 503",
+            PlatformTokenRejected => "Platform: the API refuses a fresh token (401)",
+            PlatformRelayMisconfigured => {
+                "Platform: relay misconfigured, an HTML page instead of JSON"
+            }
+            PlatformTimeout => "Platform: slow answer, 20 s against a 2 s time limit",
+            PlatformTenantUnreachable => "Platform: the relay cannot resolve the API host",
+            PlatformCorsBlocked => "Platform: CORS blocked, no relay",
+            PlatformRelayUnreachable => "Platform: relay down, nothing answers",
+            PlatformInvalidInput => "Platform: invalid input, an http:// issuer",
         }
     }
 
@@ -184,6 +310,28 @@ impl Scenario {
             CorsBlocked => "Without a relay, the tenant's answers carry no CORS headers, so the browser gets no answer it may read (a TypeError).",
             RelayUnreachable => "The relay is not running: its /healthz and every call through it get no answer at all.",
             InvalidInput => "The form's tenant is \"demo tenant\", which is no host name, so the page refuses it and sends nothing.",
+            PlatformLoggedIn => "The issuer grants the access key a token whose id_token names the tenant, discovery answers https://api-na1.niceincontact.com, User Hub finds Dana Whitfield, the Admin lookup maps her to agent 4021, and both state endpoints show her Available on skill Billing.",
+            PlatformLoggedOut => "Everything works, and both state endpoints list agent 4021 with agentStateName LoggedOut (agentStateId 0): a logged-out agent is an entry, not an empty list.",
+            PlatformResultSet => "The state endpoints answer in the older shape, {\"resultSet\": {\"agentState\"|\"agentStates\": [...]}}, and show agent 4021 Unavailable with the reason Lunch.",
+            PlatformMissingScope => "The access key's role may not view agent states: both state endpoints answer 403 Forbidden, while User Hub and the Admin lookup work.",
+            PlatformBadCredentials => "The token endpoint answers 401 with errorDescription \"Client application 'demo-platform-bad-credentials' not authorized for user\".",
+            PlatformDiscoveryFailed => "The token is issued, but the issuer's /.well-known/cxone-configuration answers 404 for the id_token's tenant, so the API host stays unknown.",
+            PlatformUserNotFound => "The user ID typed is one digit off: User Hub answers 404, the Admin lookup finds nobody, and the agent-state endpoint refuses the UUID (400).",
+            PlatformIdIsAgentId => "The form carries the agent ID 4021 as the user ID: User Hub refuses it (400, not a UUID), and the all-agents list has agent 4021 (LoggedOut).",
+            PlatformIdIsUserId => "The form carries Dana's user ID (a UUID) as the agent ID: the agent-state endpoint refuses it (400), but User Hub knows it and the Admin lookup maps it to agent 4021.",
+            PlatformNotAnAgent => "User Hub finds Dana Whitfield, but the Admin lookup answers 204: no ACD agent maps to her, so she can never log in to the agent desktop.",
+            PlatformAgentNotFound => "The form carries only the agent ID 4999: the agent-state endpoint answers 404, and it is no user ID either.",
+            PlatformInconsistentState => "Agent 4021's own state entry is LoggedOut while the all-agents list shows her Available.",
+            PlatformRateLimitedThenOk => "User Hub answers 429 with Retry-After: 1 on each run's first try and works on the retry, and Dana is logged in.",
+            PlatformRateLimited => "Every API call (User Hub, Admin and the state endpoints) answers 429 Too Many Requests with Retry-After: 1, on every retry.",
+            PlatformServiceError => "The token, discovery, User Hub, the lookup and the all-agents list work, but the agent's own state endpoint answers 503 Service Unavailable.",
+            PlatformTokenRejected => "The issuer grants a token, and every API call answers 401 with User Hub's {timestamp, status, error, message, path} body.",
+            PlatformRelayMisconfigured => "Every call through the relay path comes back as the web server's HTML 404 page instead of the API's JSON.",
+            PlatformTimeout => "The agent's own state endpoint takes 20 seconds to answer, far beyond the form's 2-second time limit.",
+            PlatformTenantUnreachable => "The relay reaches the issuer (token and discovery work) but, like cors-anywhere, answers \"proxy error ... ENOTFOUND\" for the API host.",
+            PlatformCorsBlocked => "Without a relay, NICE's answers carry no CORS headers for this page, so the browser gets no answer it may read (a TypeError).",
+            PlatformRelayUnreachable => "The relay is not running: its /healthz and every call through it get no answer at all.",
+            PlatformInvalidInput => "The form's issuer is http://cxone.niceincontact.com, and the page refuses to send credentials over plain http, so nothing is sent.",
         }
     }
 
@@ -210,14 +358,37 @@ impl Scenario {
             CorsBlocked => Verdict::CorsBlocked,
             RelayUnreachable => Verdict::RelayUnreachable,
             InvalidInput => Verdict::InvalidInput,
+            PlatformLoggedIn | PlatformResultSet | PlatformRateLimitedThenOk => Verdict::LoggedIn,
+            PlatformLoggedOut => Verdict::LoggedOut,
+            PlatformMissingScope => Verdict::MissingScope,
+            PlatformBadCredentials => Verdict::BadCredentials,
+            PlatformDiscoveryFailed => Verdict::DiscoveryFailed,
+            PlatformUserNotFound => Verdict::UserNotFound,
+            PlatformIdIsAgentId => Verdict::IdIsAgentId,
+            PlatformIdIsUserId => Verdict::IdIsUserId,
+            PlatformNotAnAgent => Verdict::NotAnAgent,
+            PlatformAgentNotFound => Verdict::AgentNotFound,
+            PlatformInconsistentState => Verdict::InconsistentState,
+            PlatformRateLimited => Verdict::RateLimited,
+            PlatformServiceError => Verdict::ServiceError,
+            PlatformTokenRejected => Verdict::TokenRejected,
+            PlatformRelayMisconfigured => Verdict::RelayMisconfigured,
+            PlatformTimeout => Verdict::Timeout,
+            PlatformTenantUnreachable => Verdict::TenantUnreachable,
+            PlatformCorsBlocked => Verdict::CorsBlocked,
+            PlatformRelayUnreachable => Verdict::RelayUnreachable,
+            PlatformInvalidInput => Verdict::InvalidInput,
         }
     }
 
     /// False for the scenarios that happen below HTTP ([`Scenario::CorsBlocked`],
-    /// [`Scenario::RelayUnreachable`]): every answer is a [`Fault`](super::Fault), which an HTTP
-    /// server cannot send.
+    /// [`Scenario::RelayUnreachable`] and their platform twins): every answer is a
+    /// [`Fault`](super::Fault), which an HTTP server cannot send.
     pub fn over_http(self) -> bool {
-        !matches!(self, CorsBlocked | RelayUnreachable)
+        !matches!(
+            self,
+            CorsBlocked | RelayUnreachable | PlatformCorsBlocked | PlatformRelayUnreachable
+        )
     }
 
     /// True when the verdict needs the other environment (DevTest) to be asked, which the engine
@@ -225,6 +396,30 @@ impl Scenario {
     /// [`Scenario::WrongEnvironment`] ends `logged_out`.
     pub fn needs_other_environment(self) -> bool {
         matches!(self, WrongEnvironment)
+    }
+
+    /// True when the verdict needs discovery to run, which the API host field replaces: over
+    /// such an override [`Scenario::PlatformDiscoveryFailed`] never asks the issuer and ends
+    /// `logged_in`.
+    pub fn needs_discovery(self) -> bool {
+        matches!(self, PlatformDiscoveryFailed)
+    }
+
+    /// True when an API host override would change the verdict: the scenario needs the hosts its
+    /// form derives (the other environment's, or the discovered one).
+    pub fn needs_own_hosts(self) -> bool {
+        self.needs_other_environment() || self.needs_discovery()
+    }
+
+    /// The verdict the engine reaches when the form also sets an API host (as the end-to-end
+    /// tests do to reach the HTTP server): [`Scenario::verdict`], except `logged_out` for
+    /// [`Scenario::WrongEnvironment`] and `logged_in` for [`Scenario::PlatformDiscoveryFailed`].
+    pub fn verdict_with_api_host(self) -> Verdict {
+        match self {
+            WrongEnvironment => Verdict::LoggedOut,
+            PlatformDiscoveryFailed => Verdict::LoggedIn,
+            other => other.verdict(),
+        }
     }
 
     /// True when the scenario's form sets a relay ([`Scenario::relay`]).
@@ -235,7 +430,12 @@ impl Scenario {
     /// The relay template the form sets, if any.
     pub fn relay(self) -> Option<&'static str> {
         match self {
-            RelayMisconfigured | TenantUnreachable | RelayUnreachable => Some("/relay/"),
+            RelayMisconfigured
+            | TenantUnreachable
+            | RelayUnreachable
+            | PlatformRelayMisconfigured
+            | PlatformTenantUnreachable
+            | PlatformRelayUnreachable => Some("/relay/"),
             _ => None,
         }
     }
@@ -245,10 +445,15 @@ impl Scenario {
         format!("{CLIENT_ID_PREFIX}{}", self.id())
     }
 
-    /// A filled guide form that runs this scenario in demo mode: tenant `demo`, Production, the
+    /// A filled form that runs this scenario in demo mode. Guide: tenant `demo`, Production, the
     /// scenario's client ID with [`DEMO_SECRET`], the user ID (or agent ID) the story needs, a
-    /// relay where the story is about one, and a 2 s time limit for the slow scenario.
+    /// relay where the story is about one, and a 2 s time limit for the slow scenario. Platform:
+    /// the platform profile, no tenant, the same client, the demo access key
+    /// ([`DEMO_ACCESS_KEY_ID`], [`DEMO_ACCESS_KEY_SECRET`]), the default issuer and API version.
     pub fn form(self) -> Form {
+        if self.profile() == Profile::Platform {
+            return self.platform_form();
+        }
         let mut form = Form::default();
         form.set(Field::Tenant, DEMO_TENANT);
         form.set(Field::Environment, Environment::Prod.as_str());
@@ -264,6 +469,37 @@ impl Scenario {
             }
             Timeout => form.set(Field::Timeout, "2"),
             InvalidInput => form.set(Field::Tenant, "demo tenant"),
+            _ => {}
+        }
+        if let Some(relay) = self.relay() {
+            form.set(Field::Relay, relay);
+        }
+        form
+    }
+
+    fn platform_form(self) -> Form {
+        let mut form = Form::default();
+        form.set(Field::Profile, Profile::Platform.as_str());
+        form.set(Field::ClientId, &self.client_id());
+        form.set(Field::ClientSecret, DEMO_SECRET);
+        form.set(Field::AccessKeyId, DEMO_ACCESS_KEY_ID);
+        form.set(Field::AccessKeySecret, DEMO_ACCESS_KEY_SECRET);
+        form.set(Field::Issuer, DEFAULT_ISSUER);
+        form.set(Field::ApiVersion, DEFAULT_API_VERSION);
+        form.set(Field::UserId, DEMO_USER_ID);
+        match self {
+            PlatformUserNotFound => form.set(Field::UserId, super::data::TYPO_USER_ID),
+            PlatformIdIsAgentId => form.set(Field::UserId, DEMO_AGENT_ID),
+            PlatformIdIsUserId => {
+                form.set(Field::UserId, "");
+                form.set(Field::AgentId, DEMO_USER_ID);
+            }
+            PlatformAgentNotFound => {
+                form.set(Field::UserId, "");
+                form.set(Field::AgentId, super::platform::MISSING_AGENT_ID);
+            }
+            PlatformTimeout => form.set(Field::Timeout, "2"),
+            PlatformInvalidInput => form.set(Field::Issuer, "http://cxone.niceincontact.com"),
             _ => {}
         }
         if let Some(relay) = self.relay() {

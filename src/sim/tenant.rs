@@ -2,9 +2,10 @@
 //! scenario says.
 
 use super::data::{Body, Directory};
+use super::platform;
 use super::token::{self, Claims};
 use super::{Fault, Scenario, SimRequest, SimResponse, DEMO_SECRET, SCENARIO_HEADER};
-use crate::inputs::Environment;
+use crate::inputs::{Environment, Profile};
 use crate::percent;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -16,15 +17,15 @@ const NO_STATE_SCOPES: [&str; 2] = ["user:read", "agent:read"];
 
 /// How long each kind of call takes, in milliseconds: enough to look real in the demo, little
 /// enough to keep tests and the HTTP server quick.
-const TOKEN_DELAY_MS: u64 = 120;
-const USER_DELAY_MS: u64 = 60;
-const STATE_DELAY_MS: u64 = 45;
-const LIST_DELAY_MS: u64 = 90;
-const HEALTH_DELAY_MS: u64 = 15;
-const NO_ANSWER_DELAY_MS: u64 = 30;
+pub(super) const TOKEN_DELAY_MS: u64 = 120;
+pub(super) const USER_DELAY_MS: u64 = 60;
+pub(super) const STATE_DELAY_MS: u64 = 45;
+pub(super) const LIST_DELAY_MS: u64 = 90;
+pub(super) const HEALTH_DELAY_MS: u64 = 15;
+pub(super) const NO_ANSWER_DELAY_MS: u64 = 30;
 
 /// The nginx page a web server answers for a path it does not know.
-const NGINX_404: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n";
+pub(super) const NGINX_404: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n";
 
 /// What a request is for, read from its URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,12 +35,14 @@ enum Endpoint {
     User(String),
     AgentState(String),
     StateList,
+    /// One of the platform's paths.
+    Platform(platform::Endpoint),
     Unknown,
 }
 
 /// The counted kinds of API call (for scenarios that answer differently on later tries).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Counted {
+pub(super) enum Counted {
     User,
     AgentState,
     StateList,
@@ -47,10 +50,10 @@ enum Counted {
 
 /// The request's target after unwrapping a relay: host, path and query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Target {
-    host: String,
-    path: String,
-    query: String,
+pub(super) struct Target {
+    pub(super) host: String,
+    pub(super) path: String,
+    pub(super) query: String,
 }
 
 impl Target {
@@ -88,7 +91,7 @@ impl Target {
         }
     }
 
-    fn query_param(&self, name: &str) -> Option<String> {
+    pub(super) fn query_param(&self, name: &str) -> Option<String> {
         self.query.split('&').find_map(|pair| {
             let (key, value) = pair.split_once('=')?;
             (key == name).then(|| percent::decode(value))
@@ -102,6 +105,9 @@ impl Target {
         }
         if path.ends_with("/oauth/token") {
             return Endpoint::Token;
+        }
+        if let Some(endpoint) = platform::endpoint(path) {
+            return Endpoint::Platform(endpoint);
         }
         let Some(at) = path.find("/api/v2/") else {
             return Endpoint::Unknown;
@@ -152,7 +158,7 @@ fn host_of(authority: &str) -> String {
 }
 
 /// A JSON answer as the tenant sends it.
-fn json(status: u16, body: Value) -> SimResponse {
+pub(super) fn json(status: u16, body: Value) -> SimResponse {
     SimResponse::new(status, body.to_string())
         .with_header("Content-Type", "application/json; charset=utf-8")
         .with_header("Cache-Control", "no-store")
@@ -184,7 +190,7 @@ fn invalid_token(description: &str) -> SimResponse {
     )
 }
 
-fn too_many() -> SimResponse {
+pub(super) fn too_many() -> SimResponse {
     json(
         429,
         json!({"error": "too_many_requests", "message": "Too Many Requests: rate limit exceeded"}),
@@ -192,7 +198,7 @@ fn too_many() -> SimResponse {
     .with_header("Retry-After", "1")
 }
 
-fn method_not_allowed(allowed: &str) -> SimResponse {
+pub(super) fn method_not_allowed(allowed: &str) -> SimResponse {
     json(
         405,
         json!({"error": "method_not_allowed", "message": format!("Use {allowed}")}),
@@ -205,9 +211,9 @@ fn method_not_allowed(allowed: &str) -> SimResponse {
 /// latest token request (for the relay probe).
 #[derive(Clone, Debug, Default)]
 pub struct SimTenant {
-    issued: u64,
-    calls: HashMap<(Scenario, Counted), u64>,
-    latest: Option<Scenario>,
+    pub(super) issued: u64,
+    pub(super) calls: HashMap<(Scenario, Counted), u64>,
+    pub(super) latest: Option<Scenario>,
 }
 
 impl SimTenant {
@@ -222,6 +228,7 @@ impl SimTenant {
         match target.endpoint(&request.url) {
             Endpoint::Health => self.health(request, &target),
             Endpoint::Token => self.token(request, &target),
+            Endpoint::Platform(endpoint) => self.platform(request, &target, endpoint),
             Endpoint::Unknown => json(
                 404,
                 json!({"error": "not_found", "message": format!("No route for {} {}", request.method, target.path)}),
@@ -247,35 +254,21 @@ impl SimTenant {
     }
 
     /// What happens below the API in scenarios about the path to it: the same for every call.
-    fn transport(scenario: Scenario, target: &Target) -> Option<SimResponse> {
+    pub(super) fn transport(scenario: Scenario, target: &Target) -> Option<SimResponse> {
         match scenario {
-            Scenario::CorsBlocked | Scenario::RelayUnreachable => {
+            Scenario::CorsBlocked
+            | Scenario::RelayUnreachable
+            | Scenario::PlatformCorsBlocked
+            | Scenario::PlatformRelayUnreachable => {
                 Some(SimResponse::fault(Fault::NoAnswer, NO_ANSWER_DELAY_MS))
             }
-            Scenario::RelayMisconfigured => Some(
+            Scenario::RelayMisconfigured | Scenario::PlatformRelayMisconfigured => Some(
                 SimResponse::new(404, NGINX_404)
                     .with_header("Content-Type", "text/html")
                     .with_header("Server", "nginx/1.24.0")
                     .with_delay(HEALTH_DELAY_MS),
             ),
-            Scenario::TenantUnreachable => {
-                let host = if target.host.is_empty() {
-                    "demo.nicecxone.com"
-                } else {
-                    &target.host
-                };
-                // cors-anywhere sets no Content-Type on its own error text.
-                Some(
-                    SimResponse::new(
-                        404,
-                        format!(
-                            "Not found because of proxy error: Error: getaddrinfo ENOTFOUND {host}"
-                        ),
-                    )
-                    .with_header("Access-Control-Allow-Origin", "*")
-                    .with_delay(NO_ANSWER_DELAY_MS),
-                )
-            }
+            Scenario::TenantUnreachable => Some(proxy_error(target, "demo.nicecxone.com")),
             _ => None,
         }
     }
@@ -292,7 +285,10 @@ impl SimTenant {
                     .and_then(Scenario::parse)
             })
             .or(self.latest);
-        if scenario == Some(Scenario::RelayUnreachable) {
+        if matches!(
+            scenario,
+            Some(Scenario::RelayUnreachable | Scenario::PlatformRelayUnreachable)
+        ) {
             return SimResponse::fault(Fault::NoAnswer, NO_ANSWER_DELAY_MS);
         }
         json(
@@ -325,7 +321,7 @@ impl SimTenant {
         let Some((_, secret)) = client else {
             return invalid_client("Client authentication is required (HTTP Basic)");
         };
-        let Some(scenario) = scenario else {
+        let Some(scenario) = scenario.filter(|s| s.profile() == Profile::Guide) else {
             return invalid_client("Unknown client");
         };
         // Refused the same way whether the secret is wrong or the client is refused: a real
@@ -411,6 +407,9 @@ impl SimTenant {
         if let Some(answer) = SimTenant::transport(scenario, target) {
             return answer;
         }
+        if scenario.profile() != Profile::Guide {
+            return invalid_token("This access token is not valid for this API");
+        }
         let environment = target.environment();
         if claims.environment != environment {
             return invalid_token("The access token was issued for another environment");
@@ -483,4 +482,20 @@ impl SimTenant {
             _ => None,
         }
     }
+}
+
+/// cors-anywhere's answer when it cannot resolve the target's host (`fallback` when the request
+/// names none). It sets no Content-Type on its own error text.
+pub(super) fn proxy_error(target: &Target, fallback: &str) -> SimResponse {
+    let host = if target.host.is_empty() {
+        fallback
+    } else {
+        &target.host
+    };
+    SimResponse::new(
+        404,
+        format!("Not found because of proxy error: Error: getaddrinfo ENOTFOUND {host}"),
+    )
+    .with_header("Access-Control-Allow-Origin", "*")
+    .with_delay(NO_ANSWER_DELAY_MS)
 }

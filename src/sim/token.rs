@@ -98,3 +98,46 @@ pub(crate) fn bearer(value: &str) -> Option<&str> {
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
+
+/// The user the demo access key belongs to (Pat Admin, no agent).
+pub(crate) const ACCESS_KEY_USER_ID: &str = "33333333-4444-5555-6666-777777777777";
+
+/// The tokens the simulated platform issues for `scenario`: an access token (a JWT naming the
+/// scenario and the tenant, no scopes, as NICE's names none), a refresh token, and an
+/// `id_token` whose claims say whose access key it is (`tenantId`, `userId`, `area`, ...).
+pub(crate) fn issue_platform(
+    scenario: Scenario,
+    client_id: &str,
+    issuer: &str,
+    serial: u64,
+) -> (String, String, String) {
+    let header = json!({"alg": "none", "typ": "JWT", "kid": "sim"});
+    let tenant = super::platform_tenant_id(scenario);
+    let access = json!({
+        "iss": issuer,
+        "sub": ACCESS_KEY_USER_ID,
+        "aud": client_id,
+        "scenario": scenario.id(),
+        "env": Environment::Prod.as_str(),
+        "tenantId": tenant,
+        "exp": FAR_FUTURE,
+        "jti": format!("sim-{serial}"),
+    });
+    let id_token = json!({
+        "iss": issuer,
+        "sub": ACCESS_KEY_USER_ID,
+        "aud": client_id,
+        "userId": ACCESS_KEY_USER_ID,
+        "tenantId": tenant,
+        "icBUId": 4_600_123,
+        "icClusterId": "NA1",
+        "area": "na1",
+        "name": "Pat Admin",
+        "exp": FAR_FUTURE,
+    });
+    (
+        format!("{}.{}.", encode(&header), encode(&access)),
+        format!("sim-refresh-{serial}-{}", scenario.id()),
+        format!("{}.{}.", encode(&header), encode(&id_token)),
+    )
+}

@@ -401,11 +401,25 @@ pub fn assert_sound(report: &Report) {
             node.id
         );
     }
-    if tree.profile == agent_state_doctor::inputs::Profile::Guide {
+    for node in &tree.checks {
+        let drawn: Vec<&str> = node.branches.iter().map(|b| b.id.as_str()).collect();
+        let own: Vec<String> = node
+            .id
+            .branches_for(tree.profile)
+            .into_iter()
+            .map(|b| b.id)
+            .collect();
+        assert_eq!(
+            drawn, own,
+            "{:?}: the tree draws the branches of its own profile",
+            node.id
+        );
+    }
+    {
         let verdict = tree
             .verdict
             .as_ref()
-            .expect("a finished guide diagnosis has a verdict");
+            .expect("a finished diagnosis has a verdict, whatever the profile");
         assert!(!verdict.title.is_empty() && !verdict.explanation.is_empty());
         if verdict.code != Verdict::LoggedIn {
             assert!(
@@ -414,5 +428,147 @@ pub fn assert_sound(report: &Report) {
                 verdict.code
             );
         }
+    }
+}
+
+// ----- the platform profile -----
+
+pub const ISSUER: &str = "https://cxone.niceincontact.com";
+pub const API: &str = "https://api-na1.niceincontact.com";
+pub const ACCESS_KEY_ID: &str = "AKID5TQ9ZC";
+/// With `/`, `+`, `=` and `&`, so that its percent-encoded form differs from it.
+pub const ACCESS_KEY_SECRET: &str = "ak/S3cr+et=val&ue";
+pub const TENANT_ID: &str = "11eb2c3d-4e5f-6789-abcd-ef0123456789";
+/// The user the access key belongs to (an administrator, not the agent diagnosed).
+pub const KEY_USER: &str = "9a9a9a9a-1111-2222-3333-444444444444";
+pub const V: &str = "v27.0";
+
+/// An unsigned JWT with `claims`.
+pub fn unsigned_jwt(claims: Value) -> String {
+    use base64::Engine as _;
+    let enc = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!("{}.{}.", enc(&json!({"alg": "none"})), enc(&claims))
+}
+
+/// The id_token of the access key's user in [`TENANT_ID`].
+pub fn id_token() -> String {
+    unsigned_jwt(
+        json!({"iss": ISSUER, "tenantId": TENANT_ID, "userId": KEY_USER, "icAgentId": "1200777",
+                        "icBUId": 4600123, "area": "na1"}),
+    )
+}
+
+/// A filled platform form: the access key, the user ID, the default issuer and version.
+pub fn platform_form() -> Form {
+    let mut form = Form::default();
+    form.set(Field::Profile, "platform");
+    form.set(Field::ClientId, CLIENT_ID);
+    form.set(Field::ClientSecret, SECRET);
+    form.set(Field::AccessKeyId, ACCESS_KEY_ID);
+    form.set(Field::AccessKeySecret, ACCESS_KEY_SECRET);
+    form.set(Field::UserId, USER);
+    form
+}
+
+/// The inputs of [`platform_form`], changed by `change`.
+pub fn platform_inputs_with(change: impl FnOnce(&mut Form)) -> Inputs {
+    let mut form = platform_form();
+    change(&mut form);
+    form.validate().expect("a valid platform form")
+}
+
+pub fn platform_inputs() -> Inputs {
+    platform_inputs_with(|_| {})
+}
+
+pub fn auth_url() -> String {
+    format!("{ISSUER}/auth/token")
+}
+pub fn discovery_url(tenant: &str) -> String {
+    format!("{ISSUER}/.well-known/cxone-configuration?tenantId={tenant}")
+}
+pub fn hub_user_url(host: &str, id: &str) -> String {
+    format!("{host}/user-management/v1/users/{id}")
+}
+pub fn lookup_url(host: &str, user: &str) -> String {
+    format!("{host}/incontactapi/services/{V}/agents?searchString={user}")
+}
+pub fn p_state_url(host: &str, agent: &str) -> String {
+    format!("{host}/incontactapi/services/{V}/agents/{agent}/states")
+}
+pub fn p_list_url(host: &str) -> String {
+    format!("{host}/incontactapi/services/{V}/agents/states")
+}
+
+/// The platform's token answer: no scope, a refresh token and an id_token.
+pub fn platform_token_answer() -> Answer {
+    json(
+        200,
+        json!({"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 3600,
+               "refresh_token": REFRESH_TOKEN, "id_token": id_token()}),
+    )
+}
+
+pub fn config_answer() -> Answer {
+    json(
+        200,
+        json!({"tenantId": TENANT_ID, "area": "na1", "domain": "niceincontact.com", "api_endpoint": API,
+               "ui_endpoint": "https://na1.nice-incontact.com"}),
+    )
+}
+
+/// User Hub's record of Dana Whitfield.
+pub fn hub_user_answer() -> Answer {
+    json(
+        200,
+        json!({"user": {"id": USER, "userName": "dana@acme.example", "firstName": "Dana",
+                        "lastName": "Whitfield", "status": "ACTIVE"}}),
+    )
+}
+
+/// The Admin lookup: Dana is agent [`AGENT`] (`userID` spelled as the Admin API does).
+pub fn lookup_answer() -> Answer {
+    json(
+        200,
+        json!({"totalRecords": 1, "agents": [{"agentId": 1204587, "userID": USER, "firstName": "Dana",
+               "lastName": "Whitfield", "isActive": true}]}),
+    )
+}
+
+/// One agent-state entry.
+pub fn state_entry(agent: &str, name: &str, id: u8) -> Value {
+    json!({"agentId": agent.parse::<u64>().unwrap(), "agentStateId": id, "agentStateName": name,
+           "skillName": if name == "Available" { json!("Billing") } else { Value::Null },
+           "outStateDescription": if name == "Unavailable" { "Lunch" } else { "" }})
+}
+
+/// `{"agentStates": [entries]}`.
+pub fn states(entries: Vec<Value>) -> Answer {
+    json(
+        200,
+        json!({"totalRecords": entries.len(), "lastPollTime": "2025-03-04T12:00:00Z", "agentStates": entries}),
+    )
+}
+
+impl Tenant {
+    /// A healthy platform tenant where Dana (agent [`AGENT`]) is Available.
+    pub fn platform_logged_in() -> Self {
+        Tenant::empty()
+            .on(&auth_url(), platform_token_answer())
+            .on(&discovery_url(TENANT_ID), config_answer())
+            .on(&hub_user_url(API, USER), hub_user_answer())
+            .on(&lookup_url(API, USER), lookup_answer())
+            .on(
+                &p_state_url(API, AGENT),
+                states(vec![state_entry(AGENT, "Available", 1)]),
+            )
+            .on(
+                &p_list_url(API),
+                states(vec![
+                    state_entry(AGENT, "Available", 1),
+                    state_entry(OTHER_AGENT, "Unavailable", 2),
+                ]),
+            )
+            .health(relay_health())
     }
 }

@@ -23,8 +23,9 @@ OPTIONS:
     --scenarios     Print every scenario as JSON and exit: its id, the verdict it leads to, the
                     link fragment of its form (secrets never included), and each check's outcome
                     when the engine runs it against this simulation (what a browser must show)
-    --api-host URL  With --scenarios: forms use this API host override, except the scenarios
-                    that need the other environment (they keep the tenant's own hosts)
+    --api-host URL  With --scenarios: guide forms use this API host override, except the
+                    scenarios that need the other environment (they keep the tenant's own hosts);
+                    platform forms always keep the issuer and discovery
     --relay T       With --scenarios: forms without a relay of their own use relay template T
     -h, --help      This help
 ";
@@ -133,8 +134,12 @@ fn catalogue(api_host: Option<&str>, relay: Option<&str>) -> String {
         .iter()
         .map(|&scenario| {
             let mut form = scenario.form();
+            // The override replaces the guide's tenant hosts; platform scenarios keep the issuer
+            // and discovery, so they run through a relay that sends every host to the simulation.
+            let overridable = scenario.profile() == agent_state_doctor::inputs::Profile::Guide
+                && !scenario.needs_own_hosts();
             let overridden = match api_host {
-                Some(host) if !scenario.needs_other_environment() => {
+                Some(host) if overridable => {
                     form.set(Field::ApiHost, host);
                     true
                 }
@@ -164,6 +169,8 @@ fn catalogue(api_host: Option<&str>, relay: Option<&str>) -> String {
                 "fragment": agent_state_doctor::link::write(&form),
                 // A demo secret, not a real one: the browser test types it as a person would.
                 "secret": form.get(Field::ClientSecret),
+                "access_key_secret": form.get(Field::AccessKeySecret),
+                "profile": scenario.profile().as_str(),
                 "outcomes": outcomes,
             })
         })

@@ -1,0 +1,429 @@
+//! The `platform` profile: NICE CXone as NICE publishes its API (`/work/shared/API.md` holds the
+//! facts; "seen" there means seen in NICE's SDK and specs, "likely" means inferred).
+//!
+//! - Token (seen): `POST {issuer}/auth/token`, Basic client credentials, form body
+//!   `grant_type=password&username=<access key ID>&password=<access key secret>`. The answer
+//!   carries `id_token`, a JWT with `tenantId`, `userId`, `icAgentId`, `area`.
+//! - Discovery (seen): `GET {issuer}/.well-known/cxone-configuration?tenantId=...` answers
+//!   `api_endpoint`, the base of every API call below. The *API host* field replaces it. The
+//!   call carries no credentials: it is a public, well-known document.
+//! - User (seen): User Hub `GET {api}/user-management/v1/users/{userId}` (`{"user": {...}}`).
+//! - User to agent (seen fields, likely search): Admin
+//!   `GET {api}/incontactapi/services/{version}/agents?searchString={userId}`, keeping only the
+//!   entry whose `userID`/`userId` is the user; that the search matches a user ID is inferred, the
+//!   filtering by `userID` does not depend on it. When the `id_token` says the access key's own
+//!   user is the user diagnosed, its `icAgentId` maps it without a call (seen claims). An agent ID
+//!   in the User Hub record itself (`agentId`, `icAgentId`, or in an ACD mapping) is used too
+//!   (likely: API.md names "ACD mappings" without their fields).
+//! - Agent state (seen): `GET {api}/incontactapi/services/{version}/agents/{agentId}/states` and
+//!   `.../agents/states`, answered as `{"agentStates": [...]}` or the older
+//!   `{"resultSet": {"agentStates"|"agentState": [...]}}`. `LoggedOut` (or `agentStateId` 0) is a
+//!   state entry; an empty list, 204 or 304 is "no data" (NICE answers those to `updatedSince`,
+//!   which this page never sends).
+//! - The version goes in the path as the form normalises it (`v27.0`; likely: API.md writes
+//!   `v{N}`, NICE's published URLs carry `vNN.0`).
+//! - A 400 from an ID-addressed call (user lookup, agent state) reads as an unknown ID, like 404
+//!   (likely: a user ID on the numeric agent endpoint, or digits on User Hub, is malformed there).
+
+use super::guide::{self, basic_credentials};
+use super::{
+    entries_of, id_of, same_id, text_of, AgentState, ApiProfile, Call, Discovered, IdKind,
+    ListedAgent, Method, TokenAnswer, UserRecord,
+};
+use crate::inputs::{Environment, Inputs};
+use crate::percent;
+use crate::url::AbsoluteUrl;
+use serde_json::Value;
+
+/// NICE CXone's published API layout.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Platform;
+
+/// Why the platform has no `other_environment` to ask, as the tree says it.
+pub const NO_ENVIRONMENTS: &str = "The platform profile has no Production/DevTest host pair: the tenant's API host comes from discovery (or the API host field), so there is no other environment to ask; wrong_environment is a guide-profile verdict";
+
+fn get(url: String, token: &str) -> Call {
+    Call {
+        method: Method::Get,
+        url,
+        headers: vec![
+            ("Authorization".into(), format!("Bearer {token}")),
+            ("Accept".into(), "application/json".into()),
+        ],
+        body: None,
+    }
+}
+
+/// The form body of the `password` grant: the access key ID and secret, percent-encoded.
+pub fn password_grant_body(access_key_id: &str, access_key_secret: &str) -> String {
+    format!(
+        "grant_type=password&username={}&password={}",
+        percent::encode(access_key_id),
+        percent::encode(access_key_secret)
+    )
+}
+
+/// True when `id` has the shape of a CXone user ID: a UUID (8-4-4-4-12 hex digits).
+pub fn is_uuid(id: &str) -> bool {
+    let id = id.trim();
+    id.len() == 36
+        && id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// True when `id` has the shape of a CXone agent ID: digits only.
+pub fn is_numeric_id(id: &str) -> bool {
+    let id = id.trim();
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())
+}
+
+impl Platform {
+    fn services(&self, inputs: &Inputs) -> String {
+        format!(
+            "{}/incontactapi/services/{}",
+            self.host(inputs, inputs.environment),
+            inputs.api_version
+        )
+    }
+}
+
+/// The agent-state entries of an answer: `agentStates`, the older `resultSet` wrapper (with
+/// `agentStates` or `agentState`, a list or one object), a bare list, or one entry by itself.
+fn state_entries(body: &Value) -> Vec<&Value> {
+    let holder = match body.get("resultSet") {
+        Some(inner) if inner.is_object() => inner,
+        _ => body,
+    };
+    for key in ["agentStates", "agentState"] {
+        match holder.get(key) {
+            Some(Value::Array(items)) => return items.iter().collect(),
+            Some(one @ Value::Object(_)) => return vec![one],
+            _ => {}
+        }
+    }
+    match holder {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(map)
+            if map.contains_key("agentStateName") || map.contains_key("agentStateId") =>
+        {
+            vec![holder]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// How an agent-state entry reads: `None` for a logged-out state, else the state's label (with
+/// the unavailable reason) and the skill.
+fn entry_state(entry: &Value) -> Option<(String, Option<String>)> {
+    let name = text_of(entry.get("agentStateName"));
+    let id = id_of(entry.get("agentStateId"));
+    let logged_out = match &name {
+        Some(name) => guide::is_logged_out(name),
+        None => id.as_deref() == Some("0"),
+    };
+    if logged_out {
+        return None;
+    }
+    let mut label = name
+        .or_else(|| id.map(|i| format!("state {i}")))
+        .unwrap_or_else(|| "(unnamed state)".into());
+    if let Some(reason) = text_of(entry.get("outStateDescription")) {
+        label = format!("{label} ({reason})");
+    }
+    Some((label, text_of(entry.get("skillName"))))
+}
+
+fn is_logged_out_entry(entry: &Value) -> bool {
+    entry.is_object() && entry_state(entry).is_none()
+}
+
+/// Whether a (possibly nested) record names an agent ID: `agentId`, `icAgentId`, `acdAgentId`,
+/// or one of those (or `agentNo`) inside a field whose name mentions ACD.
+fn agent_in_record(record: &Value) -> Option<String> {
+    let direct = ["agentId", "icAgentId", "acdAgentId"]
+        .iter()
+        .find_map(|k| id_of(record.get(*k)));
+    if direct.is_some() {
+        return direct;
+    }
+    let map = record.as_object()?;
+    map.iter()
+        .filter(|(k, _)| k.to_ascii_lowercase().contains("acd"))
+        .flat_map(|(_, v)| match v {
+            Value::Array(items) => items.iter().collect::<Vec<_>>(),
+            other => vec![other],
+        })
+        .find_map(|m| {
+            ["agentId", "agentNo", "acdAgentId", "icAgentId"]
+                .iter()
+                .find_map(|k| id_of(m.get(*k)))
+        })
+}
+
+impl ApiProfile for Platform {
+    /// The API base: the API host field, or what discovery found (the engine fills
+    /// `inputs.api_host` with the discovered `api_endpoint`). Empty before discovery.
+    fn host(&self, inputs: &Inputs, _environment: Environment) -> String {
+        inputs.api_host.clone().unwrap_or_default()
+    }
+
+    fn token_call(&self, inputs: &Inputs, _environment: Environment) -> Call {
+        let basic = basic_credentials(&inputs.client_id, &inputs.client_secret);
+        Call {
+            method: Method::Post,
+            url: inputs.token_url(),
+            headers: vec![
+                ("Authorization".into(), format!("Basic {basic}")),
+                (
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body: Some(password_grant_body(
+                &inputs.access_key_id,
+                &inputs.access_key_secret,
+            )),
+        }
+    }
+
+    fn user_call(
+        &self,
+        inputs: &Inputs,
+        environment: Environment,
+        user_id: &str,
+        token: &str,
+    ) -> Call {
+        get(
+            format!(
+                "{}/user-management/v1/users/{}",
+                self.host(inputs, environment),
+                percent::encode(user_id)
+            ),
+            token,
+        )
+    }
+
+    fn agent_state_call(
+        &self,
+        inputs: &Inputs,
+        _environment: Environment,
+        agent_id: &str,
+        token: &str,
+    ) -> Call {
+        get(
+            format!(
+                "{}/agents/{}/states",
+                self.services(inputs),
+                percent::encode(agent_id)
+            ),
+            token,
+        )
+    }
+
+    fn state_list_call(&self, inputs: &Inputs, _environment: Environment, token: &str) -> Call {
+        get(format!("{}/agents/states", self.services(inputs)), token)
+    }
+
+    fn other_environment(&self, _inputs: &Inputs) -> Result<Environment, String> {
+        Err(NO_ENVIRONMENTS.into())
+    }
+
+    fn read_token(&self, body: &Value) -> Option<TokenAnswer> {
+        guide::Guide.read_token(body)
+    }
+
+    fn read_user(&self, body: &Value) -> UserRecord {
+        let record = match body {
+            Value::Object(map) if map.get("user").is_some_and(Value::is_object) => &map["user"],
+            other => entries_of(other).and_then(|e| e.first()).unwrap_or(other),
+        };
+        let first = text_of(record.get("firstName"));
+        let last = text_of(record.get("lastName"));
+        let name = match (first, last) {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            (f, l) => f.or(l),
+        }
+        .or_else(|| text_of(record.get("userName")));
+        let id = ["id", "userId", "userID"]
+            .iter()
+            .find_map(|k| id_of(record.get(*k)));
+        let empty = record
+            .as_object()
+            .is_none_or(|m| m.values().all(Value::is_null));
+        UserRecord {
+            id,
+            name,
+            agent_id: agent_in_record(record),
+            empty,
+            status: text_of(record.get("status")),
+        }
+    }
+
+    fn read_agent_state(&self, body: &Value) -> AgentState {
+        let Some(entry) = state_entries(body).into_iter().find(|e| e.is_object()) else {
+            return AgentState::NoSession;
+        };
+        match entry_state(entry) {
+            Some((state, skill_group)) => AgentState::Active { state, skill_group },
+            None => AgentState::NoSession,
+        }
+    }
+
+    fn read_state_list(&self, body: &Value) -> Option<Vec<ListedAgent>> {
+        let listed = body.get("agentStates").is_some()
+            || body.get("resultSet").is_some_and(Value::is_object)
+            || body.is_array();
+        if !listed {
+            return None;
+        }
+        Some(
+            state_entries(body)
+                .into_iter()
+                .filter_map(|entry| {
+                    // The unified service names the numeric ID `agentNo` (and the UUID `agentId`).
+                    let agent_id =
+                        id_of(entry.get("agentNo")).or_else(|| id_of(entry.get("agentId")))?;
+                    let state = entry_state(entry).map(|(state, _)| state);
+                    Some(ListedAgent { agent_id, state })
+                })
+                .collect(),
+        )
+    }
+
+    fn has_environments(&self) -> bool {
+        false
+    }
+
+    fn discovers(&self) -> bool {
+        true
+    }
+
+    fn discovery_call(&self, inputs: &Inputs, tenant_id: &str) -> Option<Call> {
+        Some(Call {
+            method: Method::Get,
+            url: format!(
+                "{}/.well-known/cxone-configuration?tenantId={}",
+                inputs.issuer,
+                percent::encode(tenant_id)
+            ),
+            headers: vec![("Accept".into(), "application/json".into())],
+            body: None,
+        })
+    }
+
+    fn read_discovery(&self, body: &Value) -> Option<Discovered> {
+        let endpoint =
+            text_of(body.get("api_endpoint")).or_else(|| text_of(body.get("apiEndpoint")))?;
+        let url = AbsoluteUrl::parse(&endpoint).ok()?;
+        url.require_secure().ok()?;
+        Some(Discovered {
+            api_endpoint: endpoint.trim_end_matches('/').to_string(),
+            area: text_of(body.get("area")),
+            domain: text_of(body.get("domain")),
+        })
+    }
+
+    fn agent_lookup_call(
+        &self,
+        inputs: &Inputs,
+        _environment: Environment,
+        user_id: &str,
+        token: &str,
+    ) -> Option<Call> {
+        Some(get(
+            format!(
+                "{}/agents?searchString={}",
+                self.services(inputs),
+                percent::encode(user_id)
+            ),
+            token,
+        ))
+    }
+
+    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<Option<String>> {
+        let holder = match body.get("resultSet") {
+            Some(inner) if inner.is_object() => inner,
+            _ => body,
+        };
+        let entries: Vec<&Value> = match holder {
+            Value::Array(items) => items.iter().collect(),
+            Value::Object(map) => match ["agents", "agent", "entities", "items"]
+                .iter()
+                .find_map(|k| map.get(*k))
+            {
+                Some(Value::Array(items)) => items.iter().collect(),
+                Some(one @ Value::Object(_)) => vec![one],
+                // `{}` (an empty body) is an empty search.
+                _ if map.is_empty() || map.contains_key("totalRecords") => Vec::new(),
+                _ if map.contains_key("agentId") => vec![holder],
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some(entries.into_iter().find_map(|entry| {
+            let user = ["userID", "userId", "userid", "userUUID"]
+                .iter()
+                .find_map(|k| id_of(entry.get(*k)))?;
+            same_id(&user, user_id)
+                .then(|| id_of(entry.get("agentId")))
+                .flatten()
+        }))
+    }
+
+    fn token_error(&self, json: Option<&Value>, body: &str) -> Option<String> {
+        let Some(json) = json else {
+            let line: String = body.lines().next()?.trim().chars().take(200).collect();
+            return (!line.is_empty()).then_some(line);
+        };
+        let error = text_of(json.get("error"));
+        let description = ["errorDescription", "error_description", "message"]
+            .iter()
+            .find_map(|k| text_of(json.get(*k)));
+        match (error, description) {
+            (Some(e), Some(d)) => Some(format!("{e}: {d}")),
+            (e, d) => e.or(d),
+        }
+    }
+
+    fn is_unknown_id(&self, status: u16) -> bool {
+        matches!(status, 400 | 404)
+    }
+
+    fn knows_agent(&self, body: &Value) -> bool {
+        !state_entries(body).is_empty()
+    }
+
+    fn no_session_detail(&self, body: &Value) -> String {
+        if self.no_session_is_explicit(body) {
+            "its state entry is LoggedOut".into()
+        } else {
+            "an empty answer with no state entry at all, not even LoggedOut: no data".into()
+        }
+    }
+
+    fn no_session_is_explicit(&self, body: &Value) -> bool {
+        state_entries(body).into_iter().any(is_logged_out_entry)
+    }
+
+    fn could_be(&self, id: &str, kind: IdKind) -> bool {
+        match kind {
+            IdKind::User => is_uuid(id),
+            IdKind::Agent => is_numeric_id(id),
+        }
+    }
+
+    fn id_shape_hint(&self, id: &str, kind: IdKind) -> Option<String> {
+        match kind {
+            IdKind::User if is_numeric_id(id) => Some(format!(
+                "{id} is all digits, the shape of an agent ID: CXone user IDs are UUIDs"
+            )),
+            IdKind::Agent if is_uuid(id) => Some(format!(
+                "{id} is a UUID, the shape of a user ID: CXone agent IDs are numbers"
+            )),
+            _ => None,
+        }
+    }
+}
