@@ -10,6 +10,7 @@ pub mod link;
 pub mod percent;
 pub mod profile;
 pub mod relay;
+pub mod report;
 pub mod sim;
 pub mod url;
 
