@@ -29,8 +29,8 @@ impl Profile {
 
     pub fn label(self) -> &'static str {
         match self {
-            Profile::Guide => "Guide (tenant.nicecxone.com, /api/v2)",
-            Profile::Platform => "Platform (NICE CXone published API)",
+            Profile::Guide => "Guide (/api/v2)",
+            Profile::Platform => "Platform (CXone API)",
         }
     }
 

@@ -36,6 +36,8 @@ pub fn DiagnoseForm(
     demo: Signal<bool>,
     /// Called with the checked inputs when Diagnose is pressed on a valid form.
     on_diagnose: Callback<Inputs>,
+    /// Called when Diagnose is pressed on a form with wrong fields (nothing is sent).
+    on_invalid: Callback<()>,
     /// While a run is going, Diagnose turns into Cancel.
     running: Signal<bool>,
     on_cancel: Callback<()>,
@@ -56,6 +58,7 @@ pub fn DiagnoseForm(
         }
         match form.with_untracked(Form::validate) {
             Err(errors) => {
+                on_invalid.run(());
                 if let Some(first) = errors.first() {
                     focus(first.field.name());
                 }

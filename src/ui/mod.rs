@@ -4,11 +4,12 @@
 
 mod browser;
 mod demo;
+mod export;
 mod form;
 mod tree;
 
 use crate::config::SiteConfig;
-use crate::engine::{CachedToken, Diagnosis, Tree};
+use crate::engine::{CachedToken, Diagnosis, Exchange, Tree};
 use crate::inputs::{Form, Inputs};
 use crate::link;
 use crate::net::{self, Backend, Cancel};
@@ -89,6 +90,10 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     // The token of the last run, in memory only, reused while it is valid for the same inputs.
     let token = StoredValue::new(None::<CachedToken>);
     let cancel = StoredValue::new_local(None::<Rc<Cancel>>);
+    // The inputs of the last run, secrets included, in memory only: for "Copy as curl with secret".
+    let last_inputs = StoredValue::new(None::<Inputs>);
+    // The form as it was for the last run, for the report's inputs (the report skips secrets).
+    let last_form = StoredValue::new(None::<Form>);
 
     let change_mode = Callback::new(move |next: Mode| {
         match (mode.get_untracked(), next) {
@@ -106,10 +111,15 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         mode.set(next);
     });
 
+    // Counts runs, so a page (or a test) can tell one finished run from the next.
+    let runs = RwSignal::new(0u32);
     let diagnose = Callback::new(move |inputs: Inputs| {
         if let Some(previous) = cancel.get_value() {
             previous.cancel();
         }
+        runs.update(|n| *n += 1);
+        last_inputs.set_value(Some(inputs.clone()));
+        last_form.set_value(Some(form.get_untracked()));
         let backend = match mode.get_untracked() {
             Mode::Real => Backend::Network { relay: inputs.relay.clone(), page_url: browser::page_url() },
             Mode::Demo(scenario) => Backend::Demo { tenant: Rc::new(RefCell::new(SimTenant::new())), scenario },
@@ -130,11 +140,45 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         cancel.set_value(Some(handle));
     });
 
+    // A form that fails validation ends any earlier result: one verdict on the page at a time.
+    let clear = Callback::new(move |()| {
+        if let Some(handle) = cancel.get_value() {
+            handle.cancel();
+        }
+        tree.set(None);
+        phase.set(Phase::Idle);
+    });
+
     let stop = Callback::new(move |()| {
         if let Some(handle) = cancel.get_value() {
             handle.cancel();
         }
         phase.set(Phase::Cancelled);
+    });
+
+    // Run again: the current form, diagnosed again; a still-valid token is reused.
+    let run_again = Callback::new(move |()| {
+        if let Ok(inputs) = form.with_untracked(Form::validate) {
+            diagnose.run(inputs);
+        }
+    });
+
+    let copy_notice = RwSignal::new(String::new());
+    let markdown = Callback::new(move |()| {
+        let form = last_form.get_value()?;
+        tree.with_untracked(|t| t.as_ref().map(|t| crate::report::markdown(t, &form, crate::VERSION)))
+    });
+    let json = Callback::new(move |()| {
+        let form = last_form.get_value()?;
+        tree.with_untracked(|t| t.as_ref().map(|t| crate::report::json(t, &form, crate::VERSION)))
+    });
+    let copy_curl = Callback::new(move |(exchange, with_secret): (Exchange, bool)| {
+        let secrets = with_secret
+            .then(|| last_inputs.get_value().map(|i| crate::report::curl_secrets(&i, token.get_value().as_ref())))
+            .flatten();
+        let command = crate::report::curl(&exchange, secrets.as_ref());
+        let what = if with_secret { "curl command with the secret" } else { "curl command (placeholders for secrets)" };
+        export::copy_with_notice(command, what, copy_notice);
     });
 
     let demo = Signal::derive(move || matches!(mode.get(), Mode::Demo(_)));
@@ -156,8 +200,9 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 </div>
             })}
             <ModePicker mode=mode on_change=change_mode />
-            <DiagnoseForm form=form notice=notice demo=demo on_diagnose=diagnose running=running on_cancel=stop />
-            <Result tree=tree.into() phase=phase.into() />
+            <DiagnoseForm form=form notice=notice demo=demo on_diagnose=diagnose on_invalid=clear running=running on_cancel=stop />
+            <Result tree=tree.into() phase=phase.into() runs=runs.into() markdown=markdown json=json on_run_again=run_again
+                on_curl=copy_curl notice=copy_notice />
         </main>
         <footer class="colophon">
             "Agent State Doctor " {crate::VERSION}
@@ -166,9 +211,20 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     }
 }
 
-/// The verdict and the checks of the current or last run.
+/// The verdict, the report tools and the decision tree of the current or last run; before any
+/// run, the tree alone, to explore.
 #[component]
-fn Result(tree: Signal<Option<Tree>>, phase: Signal<Phase>) -> impl IntoView {
+fn Result(
+    tree: Signal<Option<Tree>>,
+    phase: Signal<Phase>,
+    runs: Signal<u32>,
+    markdown: Callback<(), Option<String>>,
+    json: Callback<(), Option<String>>,
+    on_run_again: Callback<()>,
+    on_curl: tree::CopyCurl,
+    notice: RwSignal<String>,
+) -> impl IntoView {
+    let problems_only = RwSignal::new(false);
     let verdict = move || tree.with(|t| t.as_ref().and_then(|t| t.verdict.clone()));
     let status = move || match phase.get() {
         Phase::Idle => None,
@@ -176,14 +232,29 @@ fn Result(tree: Signal<Option<Tree>>, phase: Signal<Phase>) -> impl IntoView {
         Phase::Cancelled => Some("Cancelled: nothing more is sent. Press Diagnose to start again.".to_string()),
         Phase::Done => tree.with(|t| t.as_ref().filter(|t| t.verdict.is_none()).map(|t| t.summary.clone())),
     };
+    let title = move || match phase.get() {
+        Phase::Idle => "How the diagnosis decides",
+        _ => "The checks",
+    };
     view! {
-        <Show when=move || tree.with(Option::is_some)>
-            <section class="result" aria-labelledby="result-title" data-phase=move || format!("{:?}", phase.get()).to_lowercase()>
-                <h2 id="result-title" class="visually-hidden">"Diagnosis"</h2>
-                {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
-                {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
-                <tree::CheckList tree=tree />
-            </section>
-        </Show>
+        <section class="result" aria-labelledby="result-title" data-run=move || runs.get()
+            data-phase=move || format!("{:?}", phase.get()).to_lowercase()>
+            {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
+            {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
+            <Show when=move || phase.get() == Phase::Done>
+                <export::ReportBar markdown=markdown json=json problems_only=problems_only on_run_again=on_run_again notice=notice />
+            </Show>
+            <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=move || notice.with(String::is_empty)>
+                {move || notice.get()}
+            </p>
+            <h2 id="result-title">{title}</h2>
+            <Show when=move || phase.get() == Phase::Idle>
+                <p class="hint tree-hint">
+                    "Every check the diagnosis makes, in order. Open one (click, or arrow keys then Enter) to see "
+                    "its branches: what each possible answer means and the verdict it leads to."
+                </p>
+            </Show>
+            <tree::DecisionTree tree=tree problems_only=problems_only.into() on_curl=on_curl />
+        </section>
     }
 }

@@ -37,12 +37,19 @@ after(async () => {
 
 // The catalogue is read in before(), so the per-scenario tests are generated from a fixed list
 // and checked against it: a scenario added to the simulation without a browser test fails here.
-const SCENARIOS = [
+const GUIDE = [
   'logged-in', 'logged-out', 'wrong-environment', 'missing-scope-silent', 'missing-scope-forbidden',
   'bad-credentials', 'user-not-found', 'id-is-agent-id', 'id-is-user-id', 'not-an-agent',
   'agent-not-found', 'inconsistent-state', 'rate-limited-then-ok', 'rate-limited', 'service-error',
   'token-rejected', 'relay-misconfigured', 'timeout', 'tenant-unreachable', 'invalid-input',
 ];
+const PLATFORM = [
+  'logged-in', 'logged-out', 'result-set', 'missing-scope', 'bad-credentials', 'discovery-failed',
+  'user-not-found', 'id-is-agent-id', 'id-is-user-id', 'not-an-agent', 'agent-not-found',
+  'inconsistent-state', 'rate-limited-then-ok', 'rate-limited', 'service-error', 'token-rejected',
+  'relay-misconfigured', 'timeout', 'tenant-unreachable', 'invalid-input',
+].map((id) => `platform-${id}`);
+const SCENARIOS = [...GUIDE, ...PLATFORM];
 
 test('every scenario the HTTP simulation can play has a browser test', () => {
   const overHttp = cases.filter((c) => c.over_http).map((c) => c.id);
@@ -56,15 +63,19 @@ for (const id of SCENARIOS) {
     assert.equal(scenario.engine_verdict, scenario.verdict, 'the engine reaches the intended verdict natively');
     const base = scenario.api_host_override ? relay.url : envRelay.url;
     const page = await openPage(browser.context, `${base}/#${scenario.fragment}`);
+    if (scenario.access_key_secret) await page.fill('#access_key_secret', scenario.access_key_secret);
     const verdict = await diagnose(page, scenario.secret);
     assert.equal(verdict, scenario.verdict);
     assert.equal(await page.getAttribute('[data-verdict]', 'role'), 'status');
-    if (id !== 'invalid-input') {
+    if (scenario.verdict !== 'invalid_input') {
       const shown = await page.$$eval('[data-check]', (els) =>
         Object.fromEntries(els.map((el) => [el.dataset.check, el.dataset.outcome])));
       assert.deepEqual(shown, scenario.outcomes);
     }
     assert.deepEqual(await secretLeaks(page, scenario.secret), [], 'the secret stays out of the page');
+    if (scenario.access_key_secret) {
+      assert.deepEqual(await secretLeaks(page, scenario.access_key_secret), [], 'so does the access key secret');
+    }
     if (id === 'wrong-environment') {
       await mkdir(new URL('../../docs/', import.meta.url), { recursive: true });
       await page.screenshot({ path: new URL('../../docs/diagnosis.png', import.meta.url).pathname, fullPage: true });
@@ -122,5 +133,42 @@ test('Cancel stops a slow run and leaves the form as typed', async () => {
   assert.equal(await page.$('[data-verdict]'), null);
   assert.equal(await page.inputValue('#client_secret'), slow.secret);
   assert.equal(await page.isEnabled('#diagnose'), true);
+  await page.close();
+});
+
+test('the Demo tenant diagnoses every scenario inside the page, with no network', async () => {
+  const page = await openPage(browser.context, site.url);
+  const sent = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'fetch') sent.push(request.url());
+  });
+  await page.selectOption('#mode', 'demo');
+  const options = await page.$$eval('#scenario option', (els) => els.map((o) => o.value));
+  assert.ok(options.length >= cases.length, 'the picker offers every scenario');
+  for (const id of options) {
+    const expected = cases.find((c) => c.id === id);
+    assert.ok(expected, `${id} is a known scenario`);
+    await page.selectOption('#scenario', id);
+    const before = await page.getAttribute('.result', 'data-run');
+    await page.click('#diagnose');
+    if (expected.verdict === 'invalid_input') {
+      await page.waitForSelector('[data-verdict=invalid_input]');
+    } else {
+      await page.waitForFunction(
+        (run) => {
+          const result = document.querySelector('.result');
+          return result.dataset.run !== run && result.dataset.phase === 'done';
+        },
+        before,
+        { timeout: 30000 },
+      );
+    }
+    const verdicts = await page.$$eval('[data-verdict]', (els) => els.map((e) => e.dataset.verdict));
+    assert.deepEqual(verdicts, [expected.verdict], `${id}: one verdict, the right one`);
+  }
+  assert.deepEqual(sent, [], 'the demo sends nothing over the network');
+  await page.selectOption('#mode', 'real');
+  assert.equal(await page.inputValue('#tenant'), '', 'what was typed for the real tenant comes back');
+  assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -50,6 +50,7 @@ export async function launchBrowser() {
       '--disable-dev-shm-usage',
     ],
     viewport: { width: 1100, height: 900 },
+    acceptDownloads: true,
   });
   return {
     context,
