@@ -1,5 +1,6 @@
 //! The Demo tenant choice: run the real engine against the simulated tenant, one scenario at a time.
 
+use crate::inputs::Profile;
 use crate::sim::Scenario;
 use leptos::prelude::*;
 
@@ -49,7 +50,12 @@ pub fn ModePicker(mode: RwSignal<Mode>, on_change: Callback<Mode>) -> impl IntoV
                 <div class="field">
                     <label for="scenario">"Scenario"</label>
                     <select id="scenario" name="scenario" on:change=on_scenario prop:value=current.id()>
-                        {Scenario::ALL.iter().map(|s| view! { <option value=s.id()>{s.title()}</option> }).collect_view()}
+                        {Profile::ALL.map(|profile| view! {
+                            <optgroup label=format!("{} profile", profile.as_str())>
+                                {Scenario::ALL.iter().filter(|s| s.profile() == profile)
+                                    .map(|s| view! { <option value=s.id()>{s.title()}</option> }).collect_view()}
+                            </optgroup>
+                        }).collect_view()}
                     </select>
                     <p class="hint">{current.description()}</p>
                 </div>

@@ -31,7 +31,10 @@ enum Outcome {
 #[component]
 pub fn DiagnoseForm(
     form: RwSignal<Form>,
-    notice: LinkNotice,
+    /// What the link the page was opened with (or moved to) did.
+    notice: RwSignal<LinkNotice>,
+    /// False while a link has chosen where credentials go and the person has not confirmed it.
+    confirmed: RwSignal<bool>,
     /// True in demo mode: nothing leaves the page, so there is nothing to confirm.
     demo: Signal<bool>,
     /// Called with the checked inputs when Diagnose is pressed on a valid form.
@@ -44,7 +47,6 @@ pub fn DiagnoseForm(
 ) -> impl IntoView {
     let touched = RwSignal::new(Vec::<Field>::new());
     let submitted = RwSignal::new(false);
-    let confirmed = RwSignal::new(!notice.needs_confirmation);
     let outcome = RwSignal::new(Outcome::Idle);
     let profile = Memo::new(move |_| form.with(Form::profile));
 
@@ -97,7 +99,7 @@ pub fn DiagnoseForm(
 
     view! {
         <form class="diagnose-form" novalidate on:submit=on_submit autocomplete="off">
-            <LinkNotices notice=notice.clone() />
+            {move || view! { <LinkNotices notice=notice.get() /> }}
             {groups}
             <DestinationPanel form=form demo=demo />
             {move || (!confirmed.get() && !demo.get()).then(|| view! { <ConfirmDestination confirmed=confirmed /> })}

@@ -80,7 +80,9 @@ fn form_from_address(defaults: &Form) -> (Form, LinkNotice) {
 /// The whole page.
 #[component]
 pub fn App(site: SiteConfig) -> impl IntoView {
-    let (initial, notice) = form_from_address(&site.defaults);
+    let (initial, first_notice) = form_from_address(&site.defaults);
+    let confirmed = RwSignal::new(!first_notice.needs_confirmation);
+    let notice = RwSignal::new(first_notice);
     let form = RwSignal::new(initial);
     let mode = RwSignal::new(Mode::Real);
     // What the person typed for their own tenant, kept while the demo fills the form.
@@ -181,6 +183,28 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         export::copy_with_notice(command, what, copy_notice);
     });
 
+    // A link pasted into the address bar of the open page changes only the fragment: read it as
+    // on opening (secrets scrubbed, destination confirmed), keeping the secrets already typed.
+    let defaults = site.defaults.clone();
+    let on_link = move || {
+        let (next, next_notice) = form_from_address(&defaults);
+        let typed = match mode.get_untracked() {
+            Mode::Real => form.get_untracked(),
+            Mode::Demo(_) => saved_form.get_value().unwrap_or_default(),
+        };
+        let mut next = next;
+        for field in crate::inputs::Field::ALL.into_iter().filter(|f| f.is_secret()) {
+            next.set(field, typed.get(field));
+        }
+        if next_notice.needs_confirmation {
+            confirmed.set(false);
+        }
+        mode.set(Mode::Real);
+        form.set(next);
+        notice.set(next_notice);
+    };
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| on_link());
+
     let demo = Signal::derive(move || matches!(mode.get(), Mode::Demo(_)));
     let running = Signal::derive(move || phase.get() == Phase::Running);
 
@@ -200,7 +224,7 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 </div>
             })}
             <ModePicker mode=mode on_change=change_mode />
-            <DiagnoseForm form=form notice=notice demo=demo on_diagnose=diagnose on_invalid=clear running=running on_cancel=stop />
+            <DiagnoseForm form=form notice=notice confirmed=confirmed demo=demo on_diagnose=diagnose on_invalid=clear running=running on_cancel=stop />
             <Result tree=tree.into() phase=phase.into() runs=runs.into() markdown=markdown json=json on_run_again=run_again
                 on_curl=copy_curl notice=copy_notice />
         </main>

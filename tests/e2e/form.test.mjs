@@ -124,3 +124,16 @@ test('a link that sets the relay must be confirmed before anything is sent', asy
   assert.deepEqual(outside, [], 'nothing left the page before confirmation');
   await page.close();
 });
+
+test('a link pasted into the open page fills the form, scrubs its secret and keeps the typed one', async () => {
+  const page = await openPage(browser.context, `${site.url}#tenant=acme&user=u-1`);
+  await page.fill('#client_secret', 'typed-before');
+  await page.evaluate(() => { location.hash = '#tenant=globex&env=devtest&client_secret=PASTED&relay=https%3A%2F%2Fr.example%2F'; });
+  await page.waitForFunction(() => document.querySelector('#tenant').value === 'globex');
+  assert.equal(await page.inputValue('#environment'), 'devtest');
+  assert.equal(await page.inputValue('#client_secret'), 'typed-before', 'the typed secret stays; the link secret is ignored');
+  assert.ok(!page.url().includes('PASTED'), page.url());
+  assert.ok(await page.isVisible('#secret-scrubbed'));
+  assert.ok(await page.isVisible('#confirm-panel'), 'the new relay must be confirmed');
+  await page.close();
+});
