@@ -7,6 +7,9 @@ bash scripts/setup.sh
 source scripts/env.sh
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+step "formatting (rustfmt)"
+cargo fmt --all -- --check
+
 step "native tests (cargo test)"
 cargo test --workspace
 

@@ -36,17 +36,23 @@ impl SiteConfig {
         let object = match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(object)) => object,
             Ok(_) => {
-                config.problems.push("config.json is not a JSON object; it was ignored".into());
+                config
+                    .problems
+                    .push("config.json is not a JSON object; it was ignored".into());
                 return config;
             }
             Err(error) => {
-                config.problems.push(format!("config.json is not valid JSON ({error}); it was ignored"));
+                config.problems.push(format!(
+                    "config.json is not valid JSON ({error}); it was ignored"
+                ));
                 return config;
             }
         };
         for (key, value) in &object {
             let Some(&(_, field)) = KEYS.iter().find(|(k, _)| k == key) else {
-                config.problems.push(format!("config.json key \"{key}\" is not known and was ignored"));
+                config.problems.push(format!(
+                    "config.json key \"{key}\" is not known and was ignored"
+                ));
                 continue;
             };
             let text = match value {
@@ -54,14 +60,18 @@ impl SiteConfig {
                 Value::Number(n) => n.to_string(),
                 Value::Null => continue,
                 other => {
-                    config.problems.push(format!("config.json \"{key}\" should be text, not {other}"));
+                    config
+                        .problems
+                        .push(format!("config.json \"{key}\" should be text, not {other}"));
                     continue;
                 }
             };
             let mut trial = config.defaults.clone();
             trial.set(field, &text);
             match field_problem(&trial, field) {
-                Some(message) => config.problems.push(format!("config.json \"{key}\": {message}; it was ignored")),
+                Some(message) => config
+                    .problems
+                    .push(format!("config.json \"{key}\": {message}; it was ignored")),
                 None => config.defaults = trial,
             }
         }
@@ -73,7 +83,11 @@ impl SiteConfig {
 fn field_problem(form: &Form, field: Field) -> Option<String> {
     let mut probe = form.clone();
     if !field.applies_to(probe.profile()) {
-        let other = if probe.profile() == crate::inputs::Profile::Guide { "platform" } else { "guide" };
+        let other = if probe.profile() == crate::inputs::Profile::Guide {
+            "platform"
+        } else {
+            "guide"
+        };
         probe.set(Field::Profile, other);
     }
     probe.error_for(field)

@@ -224,7 +224,9 @@ pub struct Form {
 
 impl Default for Form {
     fn default() -> Self {
-        let mut form = Form { values: Default::default() };
+        let mut form = Form {
+            values: Default::default(),
+        };
         form.set(Field::Profile, Profile::Guide.as_str());
         form.set(Field::Environment, Environment::Prod.as_str());
         form.set(Field::Issuer, DEFAULT_ISSUER);
@@ -263,7 +265,11 @@ impl Form {
         let profile = self.profile();
         let mut values = Vec::new();
         for field in Field::ALL {
-            values.push(if field.applies_to(profile) { check(field) } else { Some(String::new()) });
+            values.push(if field.applies_to(profile) {
+                check(field)
+            } else {
+                Some(String::new())
+            });
         }
         if profile == Profile::Guide
             && self.get(Field::Tenant).trim().is_empty()
@@ -298,7 +304,9 @@ impl Form {
             agent_id: optional(Field::AgentId),
             api_version: optional(Field::ApiVersion).unwrap_or_else(|| DEFAULT_API_VERSION.into()),
             relay: Relay::parse(self.get(Field::Relay)).unwrap_or_default(),
-            timeout_secs: value(Field::Timeout).parse().unwrap_or(DEFAULT_TIMEOUT_SECS),
+            timeout_secs: value(Field::Timeout)
+                .parse()
+                .unwrap_or(DEFAULT_TIMEOUT_SECS),
         })
     }
 
@@ -309,7 +317,10 @@ impl Form {
         }
         match self.validate() {
             Ok(_) => None,
-            Err(errors) => errors.into_iter().find(|e| e.field == field).map(|e| e.message),
+            Err(errors) => errors
+                .into_iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message),
         }
     }
 }
@@ -339,7 +350,10 @@ fn redacted(value: &str) -> &'static str {
 }
 
 fn index(field: Field) -> usize {
-    Field::ALL.iter().position(|f| *f == field).expect("every field is in Field::ALL")
+    Field::ALL
+        .iter()
+        .position(|f| *f == field)
+        .expect("every field is in Field::ALL")
 }
 
 /// One message for one field, shown next to it.
@@ -371,7 +385,10 @@ fn check_field(form: &Form, field: Field) -> Result<String, String> {
             }
         }
         Field::UserId | Field::AgentId => {
-            if text.chars().any(|c| c.is_whitespace() || c == '/' || c == '?' || c == '#') {
+            if text
+                .chars()
+                .any(|c| c.is_whitespace() || c == '/' || c == '?' || c == '#')
+            {
                 Err("An ID has no spaces, slashes, ? or #".into())
             } else {
                 Ok(text.to_string())
@@ -415,21 +432,46 @@ pub fn check_tenant(text: &str) -> Result<String, String> {
     }
     if text.contains('.') || text.contains("://") || text.contains('/') {
         // Someone pasting the whole host gets told which part to keep.
-        let label = text.split("://").last().unwrap_or(text).split(['.', '/']).next().unwrap_or("");
-        let example = if label.is_empty() { "acme".to_string() } else { label.to_ascii_lowercase() };
+        let label = text
+            .split("://")
+            .last()
+            .unwrap_or(text)
+            .split(['.', '/'])
+            .next()
+            .unwrap_or("");
+        let example = if label.is_empty() {
+            "acme".to_string()
+        } else {
+            label.to_ascii_lowercase()
+        };
         return Err(format!(
             "Enter only the tenant's name, without dots, scheme or path: type {example}; use API host for a full address"
         ));
     }
     if text.len() > 63 {
-        return Err(format!("A tenant name has at most 63 characters; this one has {}", text.len()));
+        return Err(format!(
+            "A tenant name has at most 63 characters; this one has {}",
+            text.len()
+        ));
     }
     if text.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(format!("Use lowercase letters: {}", text.to_ascii_lowercase()));
+        return Err(format!(
+            "Use lowercase letters: {}",
+            text.to_ascii_lowercase()
+        ));
     }
-    if let Some(bad) = text.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
-        let shown = if bad.is_whitespace() { "a space".to_string() } else { format!("\"{bad}\"") };
-        return Err(format!("A tenant name has only a-z, 0-9 and -; remove {shown}"));
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        let shown = if bad.is_whitespace() {
+            "a space".to_string()
+        } else {
+            format!("\"{bad}\"")
+        };
+        return Err(format!(
+            "A tenant name has only a-z, 0-9 and -; remove {shown}"
+        ));
     }
     if text.starts_with('-') || text.ends_with('-') {
         return Err("A tenant name cannot start or end with -".into());
@@ -441,7 +483,10 @@ pub fn check_tenant(text: &str) -> Result<String, String> {
 pub fn check_origin(text: &str) -> Result<String, String> {
     let url = AbsoluteUrl::parse(text).map_err(|e| format!("This address {e}"))?;
     if !(url.rest.is_empty() || url.rest == "/") {
-        return Err(format!("Enter only the origin, {}, without a path or query", url.origin()));
+        return Err(format!(
+            "Enter only the origin, {}, without a path or query",
+            url.origin()
+        ));
     }
     url.require_secure()?;
     Ok(url.origin())
@@ -560,7 +605,8 @@ impl Form {
         let valid = |field: Field| check_field(self, field).ok();
         let token_url = match self.profile() {
             Profile::Guide => {
-                let environment = Environment::parse(self.get(Field::Environment)).unwrap_or_default();
+                let environment =
+                    Environment::parse(self.get(Field::Environment)).unwrap_or_default();
                 let host = valid(Field::ApiHost).filter(|h| !h.is_empty()).or_else(|| {
                     valid(Field::Tenant).map(|tenant| match environment {
                         Environment::Prod => format!("https://{tenant}.nicecxone.com"),

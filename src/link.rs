@@ -35,9 +35,16 @@ impl LinkRead {
 /// Reads the query string and the fragment (either may start with `?`/`#` or not) over `base`.
 /// Fragment values win over query values.
 pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
-    let mut result =
-        LinkRead { form: base.clone(), set: Vec::new(), had_secret: false, unknown: Vec::new(), rerouted: Vec::new() };
-    for (key, value) in pairs(query.trim_start_matches('?')).chain(pairs(fragment.trim_start_matches('#'))) {
+    let mut result = LinkRead {
+        form: base.clone(),
+        set: Vec::new(),
+        had_secret: false,
+        unknown: Vec::new(),
+        rerouted: Vec::new(),
+    };
+    for (key, value) in
+        pairs(query.trim_start_matches('?')).chain(pairs(fragment.trim_start_matches('#')))
+    {
         if is_secret_key(&key) {
             result.had_secret = true;
         } else if let Some(field) = field_for_key(&key) {
@@ -49,7 +56,9 @@ pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
             result.unknown.push(key);
         }
     }
-    result.set.sort_by_key(|f| Field::ALL.iter().position(|x| x == f));
+    result
+        .set
+        .sort_by_key(|f| Field::ALL.iter().position(|x| x == f));
     result.rerouted = result
         .set
         .iter()
@@ -65,7 +74,9 @@ pub fn write(form: &Form) -> String {
     let profile = form.profile();
     let mut parts = Vec::new();
     for field in Field::ALL {
-        let Some(key) = field.link_key() else { continue };
+        let Some(key) = field.link_key() else {
+            continue;
+        };
         let value = form.get(field).trim();
         if value.is_empty() || !field.applies_to(profile) {
             continue;
@@ -81,7 +92,10 @@ pub fn write(form: &Form) -> String {
 /// `query` and `fragment` with every secret key removed, other parameters kept in order
 /// (for rewriting the address bar). Each answer keeps no leading `?`/`#`.
 pub fn scrub(query: &str, fragment: &str) -> (String, String) {
-    (scrub_one(query.trim_start_matches('?')), scrub_one(fragment.trim_start_matches('#')))
+    (
+        scrub_one(query.trim_start_matches('?')),
+        scrub_one(fragment.trim_start_matches('#')),
+    )
 }
 
 fn scrub_one(part: &str) -> String {
@@ -97,7 +111,10 @@ fn scrub_one(part: &str) -> String {
 fn pairs(part: &str) -> impl Iterator<Item = (String, String)> + '_ {
     part.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent::decode(key).trim().to_ascii_lowercase(), percent::decode(value))
+        (
+            percent::decode(key).trim().to_ascii_lowercase(),
+            percent::decode(value),
+        )
     })
 }
 

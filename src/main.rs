@@ -9,7 +9,10 @@ fn main() {
     wasm_bindgen_futures::spawn_local(async {
         let site = net::load_site_config().await;
         // The "Loading…" placeholder in index.html stays only if WebAssembly never starts.
-        if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        if let Some(boot) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("boot"))
+        {
             boot.remove();
         }
         leptos::mount::mount_to_body(move || view! { <App site=site.clone() /> });

@@ -19,7 +19,10 @@ pub enum Backend {
     /// The real network: through `relay` (resolved against `page_url`), or direct.
     Network { relay: Relay, page_url: String },
     /// The simulated tenant inside the page, playing `scenario`: no network at all.
-    Demo { tenant: Rc<RefCell<SimTenant>>, scenario: Scenario },
+    Demo {
+        tenant: Rc<RefCell<SimTenant>>,
+        scenario: Scenario,
+    },
 }
 
 /// Stops every request of a run at once (the Cancel button).
@@ -45,7 +48,10 @@ impl Cancel {
 
 /// Milliseconds since the page started, for timings.
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 /// Milliseconds since the Unix epoch, for token expiry.
@@ -60,7 +66,10 @@ pub async fn sleep(ms: u64) {
     }
     let promise = Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.min(i32::MAX as u64) as i32);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.min(i32::MAX as u64) as i32,
+            );
         }
     });
     let _ = JsFuture::from(promise).await;
@@ -71,12 +80,23 @@ impl Backend {
     pub async fn answer(&self, request: &Request, cancel: &Rc<Cancel>) -> Answer {
         sleep(request.delay_ms).await;
         if cancel.is_cancelled() {
-            return Answer::NoAnswer { message: "cancelled".into(), elapsed_ms: 0 };
+            return Answer::NoAnswer {
+                message: "cancelled".into(),
+                elapsed_ms: 0,
+            };
         }
         match self {
             Backend::Network { relay, page_url } => {
                 let url = target_url(request, relay, page_url);
-                fetch(&url, request.method, &request.headers, request.body.as_deref(), request.timeout_ms, cancel).await
+                fetch(
+                    &url,
+                    request.method,
+                    &request.headers,
+                    request.body.as_deref(),
+                    request.timeout_ms,
+                    cancel,
+                )
+                .await
             }
             Backend::Demo { tenant, scenario } => simulate(tenant, *scenario, request).await,
         }
@@ -107,7 +127,10 @@ pub async fn fetch(
     let started = now_ms();
     let elapsed = move || (now_ms() - started).max(0.0) as u64;
     let Ok(controller) = AbortController::new() else {
-        return Answer::NoAnswer { message: "this browser cannot abort requests".into(), elapsed_ms: 0 };
+        return Answer::NoAnswer {
+            message: "this browser cannot abort requests".into(),
+            elapsed_ms: 0,
+        };
     };
     cancel.controllers.borrow_mut().push(controller.clone());
     let timed_out = Rc::new(Cell::new(false));
@@ -130,7 +153,9 @@ pub async fn fetch(
         crate::profile::Method::Get => HttpMethod::GET,
         crate::profile::Method::Post => HttpMethod::POST,
     };
-    let mut builder = RequestBuilder::new(url).method(method).abort_signal(Some(&controller.signal()));
+    let mut builder = RequestBuilder::new(url)
+        .method(method)
+        .abort_signal(Some(&controller.signal()));
     for (name, value) in headers {
         builder = builder.header(name, value);
     }
@@ -144,7 +169,12 @@ pub async fn fetch(
                 let status = response.status();
                 let headers: Vec<(String, String)> = response.headers().entries().collect();
                 match response.text().await {
-                    Ok(body) => Ok(Response { status, headers, body, elapsed_ms: elapsed() }),
+                    Ok(body) => Ok(Response {
+                        status,
+                        headers,
+                        body,
+                        elapsed_ms: elapsed(),
+                    }),
                     Err(error) => Err(error.to_string()),
                 }
             }
@@ -157,13 +187,22 @@ pub async fn fetch(
     }
     match result {
         Ok(response) => Answer::Response(response),
-        Err(_) if timed_out.get() => Answer::TimedOut { elapsed_ms: elapsed() },
-        Err(message) => Answer::NoAnswer { message, elapsed_ms: elapsed() },
+        Err(_) if timed_out.get() => Answer::TimedOut {
+            elapsed_ms: elapsed(),
+        },
+        Err(message) => Answer::NoAnswer {
+            message,
+            elapsed_ms: elapsed(),
+        },
     }
 }
 
 /// Answers from the simulated tenant, taking the time it says (up to the time limit).
-async fn simulate(tenant: &Rc<RefCell<SimTenant>>, scenario: Scenario, request: &Request) -> Answer {
+async fn simulate(
+    tenant: &Rc<RefCell<SimTenant>>,
+    scenario: Scenario,
+    request: &Request,
+) -> Answer {
     let sim_request = match request.kind {
         RequestKind::RelayHealth => SimRequest::relay_health(Some(scenario)),
         _ => SimRequest::from(request),
@@ -178,9 +217,19 @@ async fn simulate(tenant: &Rc<RefCell<SimTenant>>, scenario: Scenario, request: 
 /// server answers for every path, means no configuration; a slow server is given 4 seconds.
 pub async fn load_site_config() -> crate::config::SiteConfig {
     let cancel = Rc::new(Cancel::default());
-    let answer = fetch("config.json", crate::profile::Method::Get, &[], None, 4_000, &cancel).await;
+    let answer = fetch(
+        "config.json",
+        crate::profile::Method::Get,
+        &[],
+        None,
+        4_000,
+        &cancel,
+    )
+    .await;
     match answer {
-        Answer::Response(response) if response.status == 200 && !response.body.trim_start().starts_with('<') => {
+        Answer::Response(response)
+            if response.status == 200 && !response.body.trim_start().starts_with('<') =>
+        {
             crate::config::SiteConfig::parse(&response.body)
         }
         _ => crate::config::SiteConfig::default(),

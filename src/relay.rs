@@ -35,7 +35,10 @@ impl Relay {
             return Ok(Relay::Via(text.to_string()));
         }
         if !text.contains("://") {
-            return Err("must be empty, a URL such as https://relay.example/, or a path such as /relay/".into());
+            return Err(
+                "must be empty, a URL such as https://relay.example/, or a path such as /relay/"
+                    .into(),
+            );
         }
         let url = AbsoluteUrl::parse(text)?;
         url.require_secure()?;
@@ -64,7 +67,11 @@ impl Relay {
             Relay::Direct => None,
             Relay::Via(template) => {
                 let absolute = resolve(template, page_url);
-                Some(AbsoluteUrl::parse(&absolute).map(|u| u.origin()).unwrap_or(absolute))
+                Some(
+                    AbsoluteUrl::parse(&absolute)
+                        .map(|u| u.origin())
+                        .unwrap_or(absolute),
+                )
             }
         }
     }
@@ -79,7 +86,9 @@ impl Relay {
 }
 
 fn is_relative(text: &str) -> bool {
-    text.starts_with('/') && !text.starts_with("//") || text.starts_with("./") || text.starts_with("../")
+    text.starts_with('/') && !text.starts_with("//")
+        || text.starts_with("./")
+        || text.starts_with("../")
 }
 
 /// Resolves a relative template against the page URL the way a browser resolves a link.

@@ -22,9 +22,18 @@ struct Run {
 }
 
 /// Starts `diagnosis` and answers the handle that cancels it.
-pub fn start(diagnosis: Diagnosis, backend: Backend, report: impl Fn(Progress) + 'static) -> Rc<Cancel> {
+pub fn start(
+    diagnosis: Diagnosis,
+    backend: Backend,
+    report: impl Fn(Progress) + 'static,
+) -> Rc<Cancel> {
     let cancel = Rc::new(Cancel::default());
-    let run = Rc::new(Run { diagnosis: RefCell::new(diagnosis), backend, cancel: cancel.clone(), report: Box::new(report) });
+    let run = Rc::new(Run {
+        diagnosis: RefCell::new(diagnosis),
+        backend,
+        cancel: cancel.clone(),
+        report: Box::new(report),
+    });
     pump(run);
     cancel
 }

@@ -31,10 +31,21 @@ impl AbsoluteUrl {
             return Err("has no host name".into());
         }
         let bracketed = host.starts_with('[') && host.ends_with(']');
-        if !bracketed && !host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
-            return Err(format!("host \"{host}\" has characters a host name cannot have"));
+        if !bracketed
+            && !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            return Err(format!(
+                "host \"{host}\" has characters a host name cannot have"
+            ));
         }
-        Ok(Self { scheme, host: host.to_ascii_lowercase(), port, rest: rest.to_string() })
+        Ok(Self {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port,
+            rest: rest.to_string(),
+        })
     }
 
     /// `scheme://host[:port]`, the browser's notion of an origin.
@@ -66,7 +77,9 @@ impl AbsoluteUrl {
 
 fn split_port(authority: &str) -> Result<(&str, Option<u16>), String> {
     let colon = if authority.starts_with('[') {
-        authority.find(']').and_then(|close| authority[close..].find(':').map(|i| close + i))
+        authority
+            .find(']')
+            .and_then(|close| authority[close..].find(':').map(|i| close + i))
     } else {
         authority.rfind(':')
     };

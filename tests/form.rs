@@ -18,7 +18,8 @@ fn filled() -> Form {
 }
 
 fn error(form: &Form, field: Field) -> String {
-    form.error_for(field).unwrap_or_else(|| panic!("expected a message for {}", field.name()))
+    form.error_for(field)
+        .unwrap_or_else(|| panic!("expected a message for {}", field.name()))
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -28,7 +29,10 @@ fn a_complete_guide_form_is_accepted_with_its_token_url() {
     assert_eq!(inputs.profile, Profile::Guide);
     assert_eq!(inputs.environment, Environment::Prod);
     assert_eq!(inputs.token_url(), "https://acme.nicecxone.com/oauth/token");
-    assert_eq!(inputs.guide_host(Environment::Devtest), "https://acme.devtest.nicecxone.com");
+    assert_eq!(
+        inputs.guide_host(Environment::Devtest),
+        "https://acme.devtest.nicecxone.com"
+    );
     assert_eq!(inputs.relay, Relay::Direct);
     assert_eq!(inputs.timeout_secs, 15);
 }
@@ -36,7 +40,17 @@ fn a_complete_guide_form_is_accepted_with_its_token_url() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn tenant_must_be_one_dns_label() {
-    for bad in ["", "acme.nicecxone.com", "Acme", "ac me", "ac_me", "-acme", "acme-", "https://acme", &"a".repeat(64)] {
+    for bad in [
+        "",
+        "acme.nicecxone.com",
+        "Acme",
+        "ac me",
+        "ac_me",
+        "-acme",
+        "acme-",
+        "https://acme",
+        &"a".repeat(64),
+    ] {
         let mut form = filled();
         form.set(Field::Tenant, bad);
         assert!(form.validate().is_err(), "{bad:?} should be refused");
@@ -47,7 +61,11 @@ fn tenant_must_be_one_dns_label() {
     for good in ["acme", "a", "acme-eu-2", "123", &"a".repeat(63)] {
         let mut form = filled();
         form.set(Field::Tenant, good);
-        assert_eq!(form.error_for(Field::Tenant), None, "{good:?} should be accepted");
+        assert_eq!(
+            form.error_for(Field::Tenant),
+            None,
+            "{good:?} should be accepted"
+        );
     }
 }
 
@@ -58,7 +76,10 @@ fn tenant_messages_say_how_to_fix_it() {
     form.set(Field::Tenant, "Acme");
     assert!(error(&form, Field::Tenant).contains("acme"));
     form.set(Field::Tenant, "acme.nicecxone.com");
-    assert!(error(&form, Field::Tenant).contains("type acme") || error(&form, Field::Tenant).contains("without dots"));
+    assert!(
+        error(&form, Field::Tenant).contains("type acme")
+            || error(&form, Field::Tenant).contains("without dots")
+    );
     form.set(Field::Tenant, "ac me");
     assert!(error(&form, Field::Tenant).contains("space"));
 }
@@ -69,7 +90,10 @@ fn api_host_is_an_origin_and_http_only_for_localhost() {
     let mut form = filled();
     for (typed, origin) in [
         ("https://api.example.com", "https://api.example.com"),
-        ("https://API.example.com:8443/", "https://api.example.com:8443"),
+        (
+            "https://API.example.com:8443/",
+            "https://api.example.com:8443",
+        ),
         ("http://localhost:9000", "http://localhost:9000"),
         ("http://127.0.0.1:18080", "http://127.0.0.1:18080"),
         ("http://[::1]:8080", "http://[::1]:8080"),
@@ -79,9 +103,19 @@ fn api_host_is_an_origin_and_http_only_for_localhost() {
         assert_eq!(inputs.api_host.as_deref(), Some(origin));
         assert_eq!(inputs.token_url(), format!("{origin}/oauth/token"));
     }
-    for bad in ["http://api.example.com", "api.example.com", "https://api.example.com/v2", "https://u:p@api.example.com", "ftp://x", "https://x:99999"] {
+    for bad in [
+        "http://api.example.com",
+        "api.example.com",
+        "https://api.example.com/v2",
+        "https://u:p@api.example.com",
+        "ftp://x",
+        "https://x:99999",
+    ] {
         form.set(Field::ApiHost, bad);
-        assert!(form.error_for(Field::ApiHost).is_some(), "{bad:?} should be refused");
+        assert!(
+            form.error_for(Field::ApiHost).is_some(),
+            "{bad:?} should be refused"
+        );
     }
 }
 
@@ -99,13 +133,33 @@ fn api_host_makes_the_tenant_optional() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn relay_is_empty_a_url_a_template_or_a_relative_path() {
     let mut form = filled();
-    for good in ["", "https://relay.example/", "https://relay.example/?url={url}", "/relay/", "./relay/", "http://localhost:8080/"] {
+    for good in [
+        "",
+        "https://relay.example/",
+        "https://relay.example/?url={url}",
+        "/relay/",
+        "./relay/",
+        "http://localhost:8080/",
+    ] {
         form.set(Field::Relay, good);
-        assert_eq!(form.error_for(Field::Relay), None, "{good:?} should be accepted");
+        assert_eq!(
+            form.error_for(Field::Relay),
+            None,
+            "{good:?} should be accepted"
+        );
     }
-    for bad in ["relay.example", "http://relay.example/", "https://r.example/?a={url}&b={url}", "https://relay .example/", "//relay.example/"] {
+    for bad in [
+        "relay.example",
+        "http://relay.example/",
+        "https://r.example/?a={url}&b={url}",
+        "https://relay .example/",
+        "//relay.example/",
+    ] {
         form.set(Field::Relay, bad);
-        assert!(form.error_for(Field::Relay).is_some(), "{bad:?} should be refused");
+        assert!(
+            form.error_for(Field::Relay).is_some(),
+            "{bad:?} should be refused"
+        );
     }
 }
 
@@ -116,16 +170,31 @@ fn relay_templates_wrap_the_target_url() {
     let page = "https://intranet.example/tools/doctor/index.html?x=1#tenant=acme";
     assert_eq!(Relay::Direct.wrap(target, page), target);
     let prefix = Relay::parse("https://r.example/").unwrap();
-    assert_eq!(prefix.wrap(target, page), "https://r.example/https://acme.nicecxone.com/oauth/token");
+    assert_eq!(
+        prefix.wrap(target, page),
+        "https://r.example/https://acme.nicecxone.com/oauth/token"
+    );
     let template = Relay::parse("https://r.example/?url={url}").unwrap();
     assert_eq!(
         template.wrap(target, page),
         "https://r.example/?url=https%3A%2F%2Facme.nicecxone.com%2Foauth%2Ftoken"
     );
-    assert_eq!(Relay::parse("/relay/").unwrap().wrap(target, page), format!("https://intranet.example/relay/{target}"));
-    assert_eq!(Relay::parse("./relay/").unwrap().wrap(target, page), format!("https://intranet.example/tools/doctor/relay/{target}"));
-    assert_eq!(Relay::parse("../relay/").unwrap().wrap(target, page), format!("https://intranet.example/tools/relay/{target}"));
-    assert_eq!(Relay::parse("/r?u={url}").unwrap().origin(page).as_deref(), Some("https://intranet.example"));
+    assert_eq!(
+        Relay::parse("/relay/").unwrap().wrap(target, page),
+        format!("https://intranet.example/relay/{target}")
+    );
+    assert_eq!(
+        Relay::parse("./relay/").unwrap().wrap(target, page),
+        format!("https://intranet.example/tools/doctor/relay/{target}")
+    );
+    assert_eq!(
+        Relay::parse("../relay/").unwrap().wrap(target, page),
+        format!("https://intranet.example/tools/relay/{target}")
+    );
+    assert_eq!(
+        Relay::parse("/r?u={url}").unwrap().origin(page).as_deref(),
+        Some("https://intranet.example")
+    );
     assert_eq!(template.origin(page).as_deref(), Some("https://r.example"));
     assert_eq!(Relay::Direct.origin(page), None);
 }
@@ -138,7 +207,10 @@ fn user_or_agent_id_is_needed_and_both_are_kept() {
     assert!(form.error_for(Field::UserId).is_some());
     form.set(Field::AgentId, "4021");
     let inputs = form.validate().expect("an agent ID alone is enough");
-    assert_eq!((inputs.user_id, inputs.agent_id.as_deref()), (None, Some("4021")));
+    assert_eq!(
+        (inputs.user_id, inputs.agent_id.as_deref()),
+        (None, Some("4021"))
+    );
     form.set(Field::UserId, "u 1");
     assert!(form.error_for(Field::UserId).is_some());
 }
@@ -169,10 +241,16 @@ fn platform_profile_needs_access_keys_not_a_tenant() {
     form.set(Field::AccessKeySecret, "ak-secret");
     form.set(Field::ApiVersion, "26");
     let inputs = form.validate().expect("valid platform form");
-    assert_eq!(inputs.token_url(), "https://cxone.niceincontact.com/auth/token");
+    assert_eq!(
+        inputs.token_url(),
+        "https://cxone.niceincontact.com/auth/token"
+    );
     assert_eq!(inputs.api_version, "v26.0");
     form.set(Field::Issuer, "https://cxone-gov.niceincontact.com/");
-    assert_eq!(form.validate().unwrap().token_url(), "https://cxone-gov.niceincontact.com/auth/token");
+    assert_eq!(
+        form.validate().unwrap().token_url(),
+        "https://cxone-gov.niceincontact.com/auth/token"
+    );
     form.set(Field::Issuer, "http://cxone.niceincontact.com");
     assert!(form.error_for(Field::Issuer).is_some());
 }
@@ -192,8 +270,16 @@ fn timeout_is_whole_seconds_from_1_to_120() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_link_fills_the_form_from_fragment_and_query() {
-    let read = link::read("?tenant=fromquery&user=q", "#tenant=acme&env=devtest&user=u%201&relay=%2Frelay%2F", &Form::default());
-    assert_eq!(read.form.get(Field::Tenant), "acme", "the fragment wins over the query");
+    let read = link::read(
+        "?tenant=fromquery&user=q",
+        "#tenant=acme&env=devtest&user=u%201&relay=%2Frelay%2F",
+        &Form::default(),
+    );
+    assert_eq!(
+        read.form.get(Field::Tenant),
+        "acme",
+        "the fragment wins over the query"
+    );
     assert_eq!(read.form.get(Field::Environment), "devtest");
     assert_eq!(read.form.get(Field::UserId), "u 1");
     assert_eq!(read.form.get(Field::Relay), "/relay/");
@@ -201,17 +287,28 @@ fn a_link_fills_the_form_from_fragment_and_query() {
     assert!(!read.had_secret);
     let plain = link::read("", "tenant=acme", &Form::default());
     assert!(!plain.routes_credentials());
-    assert_eq!(plain.form.get(Field::Environment), "prod", "unset fields keep their defaults");
+    assert_eq!(
+        plain.form.get(Field::Environment),
+        "prod",
+        "unset fields keep their defaults"
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_secret_in_a_link_is_ignored_and_scrubbed() {
-    let read = link::read("?client_secret=q1", "#tenant=acme&Secret=abc&access_key_secret=k&user=u", &Form::default());
+    let read = link::read(
+        "?client_secret=q1",
+        "#tenant=acme&Secret=abc&access_key_secret=k&user=u",
+        &Form::default(),
+    );
     assert!(read.had_secret);
     assert_eq!(read.form.get(Field::ClientSecret), "");
     assert_eq!(read.form.get(Field::AccessKeySecret), "");
-    let (query, fragment) = link::scrub("?client_secret=q1&x=1", "#tenant=acme&Secret=abc&access_key_secret=k&user=u");
+    let (query, fragment) = link::scrub(
+        "?client_secret=q1&x=1",
+        "#tenant=acme&Secret=abc&access_key_secret=k&user=u",
+    );
     assert_eq!(query, "x=1");
     assert_eq!(fragment, "tenant=acme&user=u");
     assert!(!link::read("", "", &Form::default()).had_secret);
@@ -251,8 +348,18 @@ fn a_platform_link_round_trips_its_own_fields() {
     assert!(fragment.starts_with("profile=platform"));
     assert!(!fragment.contains("never-in-links"));
     let back = link::read("", &fragment, &Form::default());
-    assert!(back.routes_credentials(), "an issuer in a link decides where credentials go");
-    for field in [Field::Profile, Field::AccessKeyId, Field::Issuer, Field::ApiVersion, Field::UserId, Field::ClientId] {
+    assert!(
+        back.routes_credentials(),
+        "an issuer in a link decides where credentials go"
+    );
+    for field in [
+        Field::Profile,
+        Field::AccessKeyId,
+        Field::Issuer,
+        Field::ApiVersion,
+        Field::UserId,
+        Field::ClientId,
+    ] {
         assert_eq!(back.form.get(field), form.get(field), "{}", field.name());
     }
 }
@@ -263,7 +370,13 @@ fn the_destination_shows_where_credentials_go_even_while_incomplete() {
     use agent_state_doctor::inputs::{Destination, Route};
     let page = "https://intranet.example/tools/doctor/";
     let mut form = Form::default();
-    assert_eq!(form.destination(page), Destination { token_url: None, route: Route::Direct });
+    assert_eq!(
+        form.destination(page),
+        Destination {
+            token_url: None,
+            route: Route::Direct
+        }
+    );
     form.set(Field::Tenant, "acme");
     form.set(Field::Environment, "devtest");
     form.set(Field::Relay, "/relay/");
@@ -276,31 +389,50 @@ fn the_destination_shows_where_credentials_go_even_while_incomplete() {
     );
     form.set(Field::ApiHost, "https://api.example.com");
     form.set(Field::Relay, "nonsense");
-    assert_eq!(form.destination(page).token_url.as_deref(), Some("https://api.example.com/oauth/token"));
+    assert_eq!(
+        form.destination(page).token_url.as_deref(),
+        Some("https://api.example.com/oauth/token")
+    );
     assert_eq!(form.destination(page).route, Route::Unknown);
     form.set(Field::Profile, "platform");
-    assert_eq!(form.destination(page).token_url.as_deref(), Some("https://cxone.niceincontact.com/auth/token"));
+    assert_eq!(
+        form.destination(page).token_url.as_deref(),
+        Some("https://cxone.niceincontact.com/auth/token")
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_link_naming_the_sites_own_relay_needs_no_confirmation() {
     use agent_state_doctor::config::SiteConfig;
-    let site = SiteConfig::parse(r#"{"relay": "/relay/", "timeout": 30, "environment": "devtest"}"#);
+    let site =
+        SiteConfig::parse(r#"{"relay": "/relay/", "timeout": 30, "environment": "devtest"}"#);
     assert_eq!(site.problems, Vec::<String>::new());
     assert_eq!(site.defaults.get(Field::Relay), "/relay/");
     assert_eq!(site.defaults.get(Field::Timeout), "30");
     assert_eq!(site.defaults.get(Field::Environment), "devtest");
     assert!(!link::read("", "tenant=acme&relay=%2Frelay%2F", &site.defaults).routes_credentials());
-    assert!(link::read("", "tenant=acme&relay=https%3A%2F%2Fother.example%2F", &site.defaults).routes_credentials());
-    assert!(link::read("", "tenant=acme&host=https%3A%2F%2Fapi.example.com", &site.defaults).routes_credentials());
+    assert!(link::read(
+        "",
+        "tenant=acme&relay=https%3A%2F%2Fother.example%2F",
+        &site.defaults
+    )
+    .routes_credentials());
+    assert!(link::read(
+        "",
+        "tenant=acme&host=https%3A%2F%2Fapi.example.com",
+        &site.defaults
+    )
+    .routes_credentials());
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_wrong_site_config_is_reported_and_ignored_value_by_value() {
     use agent_state_doctor::config::SiteConfig;
-    let site = SiteConfig::parse(r#"{"relay": "relay.example", "timeout": 999, "colour": "blue", "profile": "platform", "issuer": "https://cxone-gov.niceincontact.com"}"#);
+    let site = SiteConfig::parse(
+        r#"{"relay": "relay.example", "timeout": 999, "colour": "blue", "profile": "platform", "issuer": "https://cxone-gov.niceincontact.com"}"#,
+    );
     assert_eq!(site.problems.len(), 3, "{:?}", site.problems);
     assert!(site.problems.iter().any(|p| p.contains("relay")));
     assert!(site.problems.iter().any(|p| p.contains("timeout")));
@@ -308,7 +440,10 @@ fn a_wrong_site_config_is_reported_and_ignored_value_by_value() {
     assert_eq!(site.defaults.get(Field::Relay), "");
     assert_eq!(site.defaults.get(Field::Timeout), "15");
     assert_eq!(site.defaults.get(Field::Profile), "platform");
-    assert_eq!(site.defaults.get(Field::Issuer), "https://cxone-gov.niceincontact.com");
+    assert_eq!(
+        site.defaults.get(Field::Issuer),
+        "https://cxone-gov.niceincontact.com"
+    );
     assert_eq!(SiteConfig::parse("not json").problems.len(), 1);
     assert_eq!(SiteConfig::parse("[1]").defaults, Form::default());
 }

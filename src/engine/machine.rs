@@ -198,6 +198,28 @@ impl Diagnosis {
             .map(|a| a.host(&inputs, inputs.environment))
             .unwrap_or_default();
         let tree = blank_tree(inputs.profile, inputs.environment, host);
+        let timeout_ms = u64::from(timeout_secs) * 1000;
+        Diagnosis::initial(
+            Some(inputs),
+            api,
+            now_ms,
+            timeout_ms,
+            cached,
+            tree,
+            redactor,
+        )
+    }
+
+    /// The state every diagnosis starts from; `inputs` is `None` for a form that failed validation.
+    fn initial(
+        inputs: Option<Inputs>,
+        api: Option<&'static dyn ApiProfile>,
+        now_ms: u64,
+        timeout_ms: u64,
+        cached: Option<CachedToken>,
+        tree: Tree,
+        redactor: Redactor,
+    ) -> Self {
         Diagnosis {
             id_claims: None,
             lookup: None,
@@ -206,7 +228,7 @@ impl Diagnosis {
             agent_status: 404,
             api,
             now_ms,
-            timeout_ms: u64::from(timeout_secs) * 1000,
+            timeout_ms,
             cached,
             tree,
             phase: Phase::Start,
@@ -231,7 +253,7 @@ impl Diagnosis {
             other_env: None,
             other_token: None,
             other_note: None,
-            inputs: Some(inputs),
+            inputs,
         }
     }
 
@@ -246,50 +268,21 @@ impl Diagnosis {
                     .map(|e| format!("{}: {}", e.field.label(), e.message))
                     .collect();
                 let profile = form.profile();
-                let mut dx = Diagnosis {
-                    id_claims: None,
-                    lookup: None,
-                    no_session_explicit: false,
-                    user_status: 404,
-                    agent_status: 404,
-                    inputs: None,
-                    api: profile::for_profile(profile),
-                    now_ms,
-                    timeout_ms: u64::from(DEFAULT_TIMEOUT_SECS) * 1000,
-                    cached: None,
-                    tree: blank_tree(
-                        profile,
-                        Environment::parse(form.get(crate::inputs::Field::Environment))
-                            .unwrap_or_default(),
-                        String::new(),
-                    ),
-                    phase: Phase::Start,
-                    slots: Vec::new(),
-                    next_id: 1,
-                    waited_ms: 0,
-                    round_wait_ms: 0,
-                    redactor: Redactor::new([
-                        form.get(crate::inputs::Field::ClientSecret).to_string(),
-                        form.get(crate::inputs::Field::AccessKeySecret).to_string(),
-                        crate::percent::encode(form.get(crate::inputs::Field::AccessKeySecret)),
-                    ]),
-                    report: None,
-                    probe_sent: false,
-                    probe_up: false,
-                    relay_up: false,
-                    token: None,
-                    token_reused: false,
-                    token_expires_at_ms: None,
-                    token_scope: None,
-                    scopes: None,
-                    user: None,
-                    agent_id: None,
-                    list: None,
-                    typed_state: None,
-                    other_env: None,
-                    other_token: None,
-                    other_note: None,
-                };
+                let tree = blank_tree(
+                    profile,
+                    Environment::parse(form.get(crate::inputs::Field::Environment))
+                        .unwrap_or_default(),
+                    String::new(),
+                );
+                let redactor = Redactor::new([
+                    form.get(crate::inputs::Field::ClientSecret).to_string(),
+                    form.get(crate::inputs::Field::AccessKeySecret).to_string(),
+                    crate::percent::encode(form.get(crate::inputs::Field::AccessKeySecret)),
+                ]);
+                let timeout_ms = u64::from(DEFAULT_TIMEOUT_SECS) * 1000;
+                let api = profile::for_profile(profile);
+                let mut dx =
+                    Diagnosis::initial(None, api, now_ms, timeout_ms, None, tree, redactor);
                 dx.finish_invalid(problems);
                 dx
             }

@@ -4,7 +4,9 @@ use wasm_bindgen::JsValue;
 
 /// The page's full address (`location.href`), used to resolve relative relay templates.
 pub fn page_url() -> String {
-    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
 }
 
 /// The query string and fragment of the address bar, each with its leading `?`/`#`.
@@ -12,7 +14,10 @@ pub fn query_and_fragment() -> (String, String) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return (String::new(), String::new());
     };
-    (location.search().unwrap_or_default(), location.hash().unwrap_or_default())
+    (
+        location.search().unwrap_or_default(),
+        location.hash().unwrap_or_default(),
+    )
 }
 
 /// The address of this page without query or fragment: where a copied link points.
@@ -20,12 +25,18 @@ pub fn page_address() -> String {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return String::new();
     };
-    format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default())
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
 }
 
 /// Rewrites the address bar without reloading and without adding a history entry.
 pub fn replace_address(query: &str, fragment: &str) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let path = window.location().pathname().unwrap_or_default();
     let mut url = path;
     if !query.is_empty() {
@@ -43,7 +54,9 @@ pub fn replace_address(query: &str, fragment: &str) {
 
 /// Puts `text` on the clipboard; answers whether the browser accepted it.
 pub async fn copy_text(text: &str) -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     let promise = window.navigator().clipboard().write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }

@@ -24,7 +24,14 @@ pub fn ReportBar(
     let download_json = move |_| {
         if let Some(text) = json.run(()) {
             let ok = download("agent-state-doctor-report.json", &text, "application/json");
-            notice.set(if ok { "JSON report downloaded (no secrets in it)." } else { "This browser refused the download." }.into());
+            notice.set(
+                if ok {
+                    "JSON report downloaded (no secrets in it)."
+                } else {
+                    "This browser refused the download."
+                }
+                .into(),
+            );
         }
     };
     let print = move |_| {
@@ -62,13 +69,23 @@ pub fn copy_with_notice(text: String, what: &'static str, notice: RwSignal<Strin
 
 /// Saves `text` as a file named `name`, answering whether the browser took it.
 fn download(name: &str, text: &str, mime: &str) -> bool {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
     let parts = web_sys::js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return false };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
-    let Some(anchor) = document.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) else {
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let Some(anchor) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
         return false;
     };
     anchor.set_href(&url);

@@ -1,17 +1,43 @@
 //! The form: fields with their labels and messages, where the credentials go, Diagnose and Copy link.
 
 use super::{browser, LinkNotice};
-use crate::inputs::{Environment, Field, FieldError, Form, Inputs, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER};
+use crate::inputs::{
+    Environment, Field, FieldError, Form, Inputs, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER,
+};
 use crate::link;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Field groups, in the order the form shows them.
 const GROUPS: [(&str, &[Field]); 4] = [
-    ("Tenant", &[Field::Profile, Field::Tenant, Field::Environment, Field::Issuer]),
-    ("Credentials", &[Field::ClientId, Field::ClientSecret, Field::AccessKeyId, Field::AccessKeySecret]),
+    (
+        "Tenant",
+        &[
+            Field::Profile,
+            Field::Tenant,
+            Field::Environment,
+            Field::Issuer,
+        ],
+    ),
+    (
+        "Credentials",
+        &[
+            Field::ClientId,
+            Field::ClientSecret,
+            Field::AccessKeyId,
+            Field::AccessKeySecret,
+        ],
+    ),
     ("Who to check", &[Field::UserId, Field::AgentId]),
-    ("Connection", &[Field::Relay, Field::ApiHost, Field::ApiVersion, Field::Timeout]),
+    (
+        "Connection",
+        &[
+            Field::Relay,
+            Field::ApiHost,
+            Field::ApiVersion,
+            Field::Timeout,
+        ],
+    ),
 ];
 
 /// What the last press of Diagnose led to.
@@ -146,7 +172,13 @@ fn FieldRow(
             None
         }
     });
-    let invalid = move || if message.with(Option::is_some) { "true" } else { "false" };
+    let invalid = move || {
+        if message.with(Option::is_some) {
+            "true"
+        } else {
+            "false"
+        }
+    };
     let described = format!("{hint_id} {error_id}");
     let control = match field {
         Field::Profile => view! {
@@ -274,7 +306,11 @@ fn ConfirmDestination(confirmed: RwSignal<bool>) -> impl IntoView {
 fn CopyLink(form: RwSignal<Form>) -> impl IntoView {
     let copied = RwSignal::new(None::<(String, bool)>);
     let on_click = move |_| {
-        let url = format!("{}#{}", browser::page_address(), form.with_untracked(link::write));
+        let url = format!(
+            "{}#{}",
+            browser::page_address(),
+            form.with_untracked(link::write)
+        );
         copied.set(Some((url.clone(), false)));
         leptos::task::spawn_local(async move {
             let ok = browser::copy_text(&url).await;
@@ -295,7 +331,8 @@ fn CopyLink(form: RwSignal<Form>) -> impl IntoView {
 /// The answer to the last Diagnose press.
 #[component]
 fn OutcomeView(outcome: RwSignal<Outcome>) -> impl IntoView {
-    move || match outcome.get() {
+    move || {
+        match outcome.get() {
         Outcome::Idle => ().into_any(),
         Outcome::NeedsConfirmation => view! {
             <p class="notice warn" role="status">"Confirm where the credentials go before diagnosing."</p>
@@ -315,6 +352,7 @@ fn OutcomeView(outcome: RwSignal<Outcome>) -> impl IntoView {
         }
         .into_any(),
         Outcome::Started => ().into_any(),
+    }
     }
 }
 

@@ -38,7 +38,9 @@ pub fn show_panics_on_the_page() {
     std::panic::set_hook(Box::new(|info| {
         let message = format!("Agent State Doctor stopped on an internal error: {info}");
         web_sys::console::error_1(&message.as_str().into());
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
         if let (Some(body), Ok(note)) = (document.body(), document.create_element("p")) {
             note.set_class_name("notice warn crash");
             note.set_attribute("role", "alert").ok();
@@ -123,8 +125,14 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         last_inputs.set_value(Some(inputs.clone()));
         last_form.set_value(Some(form.get_untracked()));
         let backend = match mode.get_untracked() {
-            Mode::Real => Backend::Network { relay: inputs.relay.clone(), page_url: browser::page_url() },
-            Mode::Demo(scenario) => Backend::Demo { tenant: Rc::new(RefCell::new(SimTenant::new())), scenario },
+            Mode::Real => Backend::Network {
+                relay: inputs.relay.clone(),
+                page_url: browser::page_url(),
+            },
+            Mode::Demo(scenario) => Backend::Demo {
+                tenant: Rc::new(RefCell::new(SimTenant::new())),
+                scenario,
+            },
         };
         let now = net::wall_clock_ms();
         let cached = token.get_value().filter(|t| t.is_valid_for(&inputs, now));
@@ -168,18 +176,32 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     let copy_notice = RwSignal::new(String::new());
     let markdown = Callback::new(move |()| {
         let form = last_form.get_value()?;
-        tree.with_untracked(|t| t.as_ref().map(|t| crate::report::markdown(t, &form, crate::VERSION)))
+        tree.with_untracked(|t| {
+            t.as_ref()
+                .map(|t| crate::report::markdown(t, &form, crate::VERSION))
+        })
     });
     let json = Callback::new(move |()| {
         let form = last_form.get_value()?;
-        tree.with_untracked(|t| t.as_ref().map(|t| crate::report::json(t, &form, crate::VERSION)))
+        tree.with_untracked(|t| {
+            t.as_ref()
+                .map(|t| crate::report::json(t, &form, crate::VERSION))
+        })
     });
     let copy_curl = Callback::new(move |(exchange, with_secret): (Exchange, bool)| {
         let secrets = with_secret
-            .then(|| last_inputs.get_value().map(|i| crate::report::curl_secrets(&i, token.get_value().as_ref())))
+            .then(|| {
+                last_inputs
+                    .get_value()
+                    .map(|i| crate::report::curl_secrets(&i, token.get_value().as_ref()))
+            })
             .flatten();
         let command = crate::report::curl(&exchange, secrets.as_ref());
-        let what = if with_secret { "curl command with the secret" } else { "curl command (placeholders for secrets)" };
+        let what = if with_secret {
+            "curl command with the secret"
+        } else {
+            "curl command (placeholders for secrets)"
+        };
         export::copy_with_notice(command, what, copy_notice);
     });
 
@@ -193,7 +215,10 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             Mode::Demo(_) => saved_form.get_value().unwrap_or_default(),
         };
         let mut next = next;
-        for field in crate::inputs::Field::ALL.into_iter().filter(|f| f.is_secret()) {
+        for field in crate::inputs::Field::ALL
+            .into_iter()
+            .filter(|f| f.is_secret())
+        {
             next.set(field, typed.get(field));
         }
         if next_notice.needs_confirmation {
@@ -253,8 +278,14 @@ fn Result(
     let status = move || match phase.get() {
         Phase::Idle => None,
         Phase::Running => Some("Diagnosing…".to_string()),
-        Phase::Cancelled => Some("Cancelled: nothing more is sent. Press Diagnose to start again.".to_string()),
-        Phase::Done => tree.with(|t| t.as_ref().filter(|t| t.verdict.is_none()).map(|t| t.summary.clone())),
+        Phase::Cancelled => {
+            Some("Cancelled: nothing more is sent. Press Diagnose to start again.".to_string())
+        }
+        Phase::Done => tree.with(|t| {
+            t.as_ref()
+                .filter(|t| t.verdict.is_none())
+                .map(|t| t.summary.clone())
+        }),
     };
     let title = move || match phase.get() {
         Phase::Idle => "How the diagnosis decides",

@@ -156,7 +156,11 @@ fn BranchItem(check: Check, branch: Branch, active: RwSignal<String>) -> impl In
     let key_for_tab = key.clone();
     let (symbol, words) = mark(branch.outcome);
     let leads: Vec<&'static str> = branch.leads_to.iter().map(|v| v.code()).collect();
-    let prefix = if branch.taken { "This run: " } else { "Would mean: " };
+    let prefix = if branch.taken {
+        "This run: "
+    } else {
+        "Would mean: "
+    };
     view! {
         <li
             role="treeitem"
@@ -193,21 +197,43 @@ fn ExchangeView(exchange: Exchange, on_curl: CopyCurl) -> impl IntoView {
         (None, Some(error)) => error.clone(),
         (None, None) => "waiting…".to_string(),
     };
-    let time = exchange.elapsed_ms.map(|ms| format!(" · {ms} ms")).unwrap_or_default();
-    let headers = |rows: &[(String, String)]| rows.iter().map(|(n, v)| format!("{n}: {v}\n")).collect::<String>();
+    let time = exchange
+        .elapsed_ms
+        .map(|ms| format!(" · {ms} ms"))
+        .unwrap_or_default();
+    let headers = |rows: &[(String, String)]| {
+        rows.iter()
+            .map(|(n, v)| format!("{n}: {v}\n"))
+            .collect::<String>()
+    };
     let request = format!(
         "{} {}\n{}{}",
         exchange.method,
         exchange.url,
         headers(&exchange.request_headers),
-        exchange.request_body.as_deref().map(|b| format!("\n{b}")).unwrap_or_default()
+        exchange
+            .request_body
+            .as_deref()
+            .map(|b| format!("\n{b}"))
+            .unwrap_or_default()
     );
     let response = format!(
         "{}\n{}{}{}",
-        exchange.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| exchange.error.clone().unwrap_or_default()),
+        exchange
+            .status
+            .map(|s| format!("HTTP {s}"))
+            .unwrap_or_else(|| exchange.error.clone().unwrap_or_default()),
         headers(&exchange.response_headers),
-        exchange.response_body.as_deref().map(|b| format!("\n{}", pretty(b))).unwrap_or_default(),
-        if exchange.response_truncated { "\n… (cut at 64 KB)" } else { "" }
+        exchange
+            .response_body
+            .as_deref()
+            .map(|b| format!("\n{}", pretty(b)))
+            .unwrap_or_default(),
+        if exchange.response_truncated {
+            "\n… (cut at 64 KB)"
+        } else {
+            ""
+        }
     );
     let (plain, with_secret) = (exchange.clone(), exchange.clone());
     view! {
@@ -255,12 +281,24 @@ mod keys {
     use super::*;
     use web_sys::HtmlElement;
 
-    pub fn handle(ev: &leptos::ev::KeyboardEvent, open: RwSignal<Vec<Check>>, active: RwSignal<String>) {
+    pub fn handle(
+        ev: &leptos::ev::KeyboardEvent,
+        open: RwSignal<Vec<Check>>,
+        active: RwSignal<String>,
+    ) {
         let items = visible_items();
-        let Some(focused) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element()) else {
+        let Some(focused) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+        else {
             return;
         };
-        let Some(at) = items.iter().position(|item| item.is_same_node(Some(&focused))) else { return };
+        let Some(at) = items
+            .iter()
+            .position(|item| item.is_same_node(Some(&focused)))
+        else {
+            return;
+        };
         let item = &items[at];
         let key = item.get_attribute("data-key").unwrap_or_default();
         let check = Check::ALL.iter().copied().find(|c| c.id() == key);
@@ -284,7 +322,9 @@ mod keys {
                     open.update(|o| o.retain(|x| *x != c));
                     None
                 }
-                (None, Some(parent)) => items.iter().find(|i| i.get_attribute("data-key").as_deref() == Some(&parent)),
+                (None, Some(parent)) => items
+                    .iter()
+                    .find(|i| i.get_attribute("data-key").as_deref() == Some(&parent)),
                 _ => None,
             },
             "Enter" | " " => {
