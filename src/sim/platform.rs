@@ -394,19 +394,13 @@ impl SimTenant {
 
     /// `POST /auth/token`: the client selects the scenario, the access key must be the demo one.
     fn platform_token(&mut self, request: &SimRequest, target: &Target) -> SimResponse {
-        let client = request.header("authorization").and_then(token::basic);
+        let client = match self.token_client(request, target) {
+            Ok(client) => client,
+            Err(answer) => return answer,
+        };
         let scenario = client
             .as_ref()
             .and_then(|(id, _)| Scenario::from_client_id(id));
-        if let Some(scenario) = scenario {
-            self.latest = Some(scenario);
-            if let Some(answer) = SimTenant::transport(scenario, target) {
-                return answer;
-            }
-        }
-        if !request.method.eq_ignore_ascii_case("POST") {
-            return method_not_allowed("POST");
-        }
         let Some((client_id, secret)) = client else {
             return token_error(
                 401,

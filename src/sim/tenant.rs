@@ -304,7 +304,14 @@ impl SimTenant {
             .with_delay(TOKEN_DELAY_MS)
     }
 
-    fn token_answer(&mut self, request: &SimRequest, target: &Target) -> SimResponse {
+    /// The Basic credentials of a token request, after what every token request meets first:
+    /// the scenario they select is remembered (the relay probe may need it), its transport fault
+    /// answers at once, and only `POST` is accepted. `Err` is the answer to give.
+    pub(super) fn token_client(
+        &mut self,
+        request: &SimRequest,
+        target: &Target,
+    ) -> Result<Option<(String, String)>, SimResponse> {
         let client = request.header("authorization").and_then(token::basic);
         let scenario = client
             .as_ref()
@@ -312,12 +319,23 @@ impl SimTenant {
         if let Some(scenario) = scenario {
             self.latest = Some(scenario);
             if let Some(answer) = SimTenant::transport(scenario, target) {
-                return answer;
+                return Err(answer);
             }
         }
         if !request.method.eq_ignore_ascii_case("POST") {
-            return method_not_allowed("POST");
+            return Err(method_not_allowed("POST"));
         }
+        Ok(client)
+    }
+
+    fn token_answer(&mut self, request: &SimRequest, target: &Target) -> SimResponse {
+        let client = match self.token_client(request, target) {
+            Ok(client) => client,
+            Err(answer) => return answer,
+        };
+        let scenario = client
+            .as_ref()
+            .and_then(|(id, _)| Scenario::from_client_id(id));
         let Some((_, secret)) = client else {
             return invalid_client("Client authentication is required (HTTP Basic)");
         };
