@@ -45,12 +45,12 @@ pub fn ReportBar(
             <button type="button" id="copy-markdown" on:click=copy_markdown>"Copy as Markdown"</button>
             <button type="button" id="download-json" on:click=download_json>"Download JSON"</button>
             <button type="button" id="print" on:click=print>"Print"</button>
-            <label class="filter">
+            <span class="filter">
                 <input type="checkbox" id="problems-only" name="problems_only"
                     prop:checked=move || problems_only.get()
                     on:change=move |ev| problems_only.set(event_target_checked(&ev)) />
-                " Problems only"
-            </label>
+                <label for="problems-only">"Problems only"</label>
+            </span>
         </div>
     }
 }

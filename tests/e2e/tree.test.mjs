@@ -101,6 +101,9 @@ test('problems only hides the checks that passed', async () => {
   const all = await page.$$eval('[data-check]', (els) => els.map((e) => e.dataset.outcome));
   const problems = all.filter((o) => ['warn', 'fail', 'unknown'].includes(o)).length;
   assert.ok(problems > 0 && problems < all.length);
+  const unlabelled = await page.$$eval('input[name], select[name]', (els) =>
+    els.filter((el) => !document.querySelector(`label[for="${el.id}"]`)).map((el) => el.name));
+  assert.deepEqual(unlabelled, [], 'every control, the filter included, has a <label for>');
   await page.check('#problems-only');
   const shown = await page.$$eval('[data-check]', (els) => els.filter((e) => e.offsetParent !== null).map((e) => e.dataset.outcome));
   assert.equal(shown.length, problems);
