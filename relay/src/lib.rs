@@ -260,6 +260,11 @@ fn health(method: &Method) -> Response<Body> {
         );
     }
     let body = serde_json::json!({ "relay": RELAY_NAME, "version": VERSION }).to_string();
+    own_json(method, body, "no-store")
+}
+
+/// A small JSON answer of the relay's own (no body for HEAD).
+pub(crate) fn own_json(method: &Method, body: String, cache: &'static str) -> Response<Body> {
     let mut response = Response::new(if method == Method::HEAD {
         Body::empty()
     } else {
@@ -270,7 +275,7 @@ fn health(method: &Method) -> Response<Body> {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
 }
 

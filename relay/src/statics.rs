@@ -11,19 +11,7 @@ const CONFIG_FILE: &str = "config.json";
 /// The page served by this relay calls it through `/relay/` on the same origin, unless the
 /// folder has a `config.json` of its own: no CORS preflights, nothing to configure.
 fn own_config(method: &Method) -> Response<Body> {
-    let body = r#"{"relay": "/relay/"}"#;
-    let mut response = Response::new(if method == Method::HEAD {
-        Body::empty()
-    } else {
-        Body::from(body)
-    });
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
+    crate::own_json(method, r#"{"relay": "/relay/"}"#.to_string(), "no-cache")
 }
 
 /// Answers a GET or HEAD for `path` from `root`: `index.html` for `/` and for folders, 404 for

@@ -508,9 +508,7 @@ impl SimTenant {
             Endpoint::AgentState(_) => Counted::AgentState,
             _ => Counted::StateList,
         };
-        let calls = self.calls.entry((scenario, counted)).or_insert(0);
-        *calls += 1;
-        let nth = *calls;
+        let nth = self.count_call(scenario, counted);
         match scenario {
             Scenario::PlatformTokenRejected => {
                 return user_hub_error(401, "Unauthorized", "Invalid access token", path)

@@ -328,6 +328,14 @@ impl SimTenant {
         Ok(client)
     }
 
+    /// Counts this call in `scenario` and answers which try it is (1 for the first): scenarios
+    /// such as "429 then success" answer differently on later tries.
+    pub(super) fn count_call(&mut self, scenario: Scenario, counted: Counted) -> u64 {
+        let calls = self.calls.entry((scenario, counted)).or_insert(0);
+        *calls += 1;
+        *calls
+    }
+
     fn token_answer(&mut self, request: &SimRequest, target: &Target) -> SimResponse {
         let client = match self.token_client(request, target) {
             Ok(client) => client,
@@ -440,9 +448,7 @@ impl SimTenant {
             Endpoint::AgentState(_) => Counted::AgentState,
             _ => Counted::StateList,
         };
-        let calls = self.calls.entry((scenario, counted)).or_insert(0);
-        *calls += 1;
-        let nth = *calls;
+        let nth = self.count_call(scenario, counted);
         match scenario {
             Scenario::TokenRejected => return invalid_token("The access token expired"),
             Scenario::RateLimited => return too_many(),
