@@ -1,6 +1,7 @@
 //! Reading an answer before any call-specific meaning: is it the API's JSON, a refusal status,
 //! or one of the ways a call fails (no answer, a relay's error, an HTML page, 429, 5xx, timeout)?
 
+use super::check::BranchId;
 use super::exchange::{Answer, RequestKind, Response};
 use serde_json::Value;
 
@@ -47,18 +48,18 @@ impl Failure {
     }
 
     /// The branch id every call check has for this failure.
-    pub(crate) fn branch(&self) -> &'static str {
+    pub(crate) fn branch(&self) -> BranchId {
         match self {
-            Failure::NoAnswer { .. } => "no_answer",
-            Failure::TimedOut { .. } => "timeout",
-            Failure::TenantUnreachable { .. } => "tenant_unreachable",
-            Failure::NotApi { .. } => "not_api",
-            Failure::RelayRefusedHost => "relay_refused_host",
-            Failure::RateLimited { .. } => "rate_limited",
-            Failure::ServiceError { .. } => "service_error",
-            Failure::BadCredentials { .. } => "refused",
-            Failure::TokenRejected => "token_rejected",
-            Failure::Forbidden { .. } => "forbidden",
+            Failure::NoAnswer { .. } => BranchId::NoAnswer,
+            Failure::TimedOut { .. } => BranchId::Timeout,
+            Failure::TenantUnreachable { .. } => BranchId::TenantUnreachable,
+            Failure::NotApi { .. } => BranchId::NotApi,
+            Failure::RelayRefusedHost => BranchId::RelayRefusedHost,
+            Failure::RateLimited { .. } => BranchId::RateLimited,
+            Failure::ServiceError { .. } => BranchId::ServiceError,
+            Failure::BadCredentials { .. } => BranchId::Refused,
+            Failure::TokenRejected => BranchId::TokenRejected,
+            Failure::Forbidden { .. } => BranchId::Forbidden,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The diagnosis as a state machine: it says which requests to send, is handed the answers, and
 //! settles one check after another until one verdict stands.
 
-use super::check::{Check, CheckNode, Outcome};
+use super::check::{BranchId, Check, CheckNode, Outcome};
 use super::classify::{self, Failure, Reading};
 use super::exchange::{Answer, Exchange, Request, RequestId, RequestKind};
 use super::jwt;
@@ -12,6 +12,7 @@ use crate::inputs::{Environment, Form, Inputs, Profile, DEFAULT_TIMEOUT_SECS};
 use crate::profile::{self, AgentState, ApiProfile, Call, IdKind, ListedAgent, Method, UserRecord};
 use crate::relay::Relay;
 use serde_json::Value;
+use BranchId as B;
 
 /// At most this many tries per call when the API answers 429.
 pub const MAX_TRIES: u32 = 3;
@@ -79,6 +80,10 @@ pub struct Diagnosis {
     relay_up: bool,
     token: Option<String>,
     token_reused: bool,
+    /// The access token's `exp` claim was already past when the diagnosis read it.
+    token_expired: bool,
+    /// The user lookup found no user: the user ID is then looked for as an agent ID.
+    no_such_user: bool,
     token_expires_at_ms: Option<u64>,
     token_scope: Option<Vec<String>>,
     scopes: Option<Vec<String>>,
@@ -243,6 +248,8 @@ impl Diagnosis {
             relay_up: false,
             token: None,
             token_reused: false,
+            token_expired: false,
+            no_such_user: false,
             token_expires_at_ms: None,
             token_scope: None,
             scopes: None,
@@ -525,7 +532,7 @@ impl Diagnosis {
             .expect("every check has a node")
     }
 
-    fn settle(&mut self, check: Check, branch: &str, summary: impl Into<String>) {
+    fn settle(&mut self, check: Check, branch: BranchId, summary: impl Into<String>) {
         self.node_mut(check).settle(branch, summary);
     }
 
@@ -611,44 +618,44 @@ impl Diagnosis {
                 inputs.client_id
             )
         };
-        self.settle(Check::Inputs, "ok", summary);
+        self.settle(Check::Inputs, B::Ok, summary);
         if !api.discovers() {
             self.settle(
                 Check::Discovery,
-                "guide",
+                B::Guide,
                 "Not needed: the guide profile's host comes from the tenant name.",
             );
         } else if let Some(host) = &inputs.api_host {
             self.settle(
                 Check::Discovery,
-                "overridden",
+                B::Overridden,
                 format!("Skipped: the API host field sends every API call to {host}."),
             );
         }
         if !api.has_environments() {
             self.settle(
                 Check::OtherEnvironment,
-                "no_environments",
+                B::NoEnvironments,
                 format!("Not asked: {}.", profile::platform::NO_ENVIRONMENTS),
             );
         }
         if inputs.relay == Relay::Direct {
             self.settle(
                 Check::Relay,
-                "direct",
+                B::Direct,
                 "No relay: calls go straight to the API.",
             );
         }
         if inputs.user_id.is_none() {
             self.settle(
                 Check::User,
-                "not_given",
+                B::NotGiven,
                 "Only an agent ID was given, so the user lookup is skipped.",
             );
             let agent = inputs.agent_id.clone().unwrap_or_default();
             self.settle(
                 Check::AgentId,
-                "given",
+                B::Given,
                 format!("Using the agent ID given: {agent}."),
             );
             self.agent_id = Some(agent);
@@ -667,7 +674,7 @@ impl Diagnosis {
                 let left = cached.expires_at_ms.saturating_sub(self.now_ms) / 1000;
                 self.settle(
                     Check::Token,
-                    "reused",
+                    B::Reused,
                     format!("Reused the token from the previous run ({left} s left)."),
                 );
                 self.token_facts(Some(left), cached.scope.clone(), true);
@@ -727,12 +734,12 @@ impl Diagnosis {
         match response {
             Some(r) if r.status == 200 && is_reference_health(&r.body) => self.settle(
                 Check::Relay,
-                "reference",
+                B::Reference,
                 "The reference relay answers /healthz and forwards calls.",
             ),
             Some(r) => self.settle(
                 Check::Relay,
-                "answers",
+                B::Answers,
                 format!(
                     "The relay answers (/healthz: {}) and forwards calls.",
                     r.status
@@ -740,7 +747,7 @@ impl Diagnosis {
             ),
             None => self.settle(
                 Check::Relay,
-                "no_health",
+                B::NoHealth,
                 "/healthz got no answer, but calls pass through the relay.",
             ),
         }
@@ -770,7 +777,7 @@ impl Diagnosis {
                     };
                     self.settle(
                         Check::Token,
-                        "issued",
+                        B::Issued,
                         format!("The token endpoint issued a {kind} token{lifetime}."),
                     );
                     self.token_facts(answer.expires_in, answer.scope, false);
@@ -839,7 +846,7 @@ impl Diagnosis {
                 if !self.api().has_environments() {
                     summary.push_str(" Platform tokens usually name none: what an access key may do comes from its user's role, and a refusal shows as 403.");
                 }
-                self.settle(Check::Scopes, "unknown", summary)
+                self.settle(Check::Scopes, B::Unknown, summary)
             }
             Some((scopes, source)) => {
                 let missing: Vec<&str> = REQUIRED_SCOPES
@@ -852,11 +859,11 @@ impl Diagnosis {
                     scopes.join(" ")
                 };
                 let branch = if missing.contains(&"agent:state:read") {
-                    "lacks_state_read"
+                    B::LacksStateRead
                 } else if missing.is_empty() {
-                    "all"
+                    B::All
                 } else {
-                    "lacks_other"
+                    B::LacksOther
                 };
                 let summary = if missing.is_empty() {
                     format!("From {source}: {named}.")
@@ -864,7 +871,7 @@ impl Diagnosis {
                     format!("From {source}: {named}; missing {}.", missing.join(", "))
                 };
                 self.settle(Check::Scopes, branch, summary);
-                if branch != "all" {
+                if branch != B::All {
                     self.node_mut(Check::Scopes).fix =
                         Verdict::MissingScope.fix_for(self.tree.profile);
                 }
@@ -884,6 +891,7 @@ impl Diagnosis {
             "expires_in"
         };
         let exp_at = jwt::expires_at_ms(token);
+        self.token_expired = exp_at.is_some_and(|at| at <= self.now_ms);
         if let (Some(at), Some(until)) = (exp_at, self.token_expires_at_ms) {
             // The token is not to be reused past its own exp.
             self.token_expires_at_ms = Some(until.min(at));
@@ -899,7 +907,7 @@ impl Diagnosis {
             };
             self.settle(
                 Check::TokenLifetime,
-                "expired",
+                B::Expired,
                 format!(
                     "The access token's exp claim (JWT) is {ago} in the past: the token has already expired{besides}."
                 ),
@@ -916,7 +924,7 @@ impl Diagnosis {
             (None, None) => {
                 return self.settle(
                     Check::TokenLifetime,
-                    "unknown",
+                    B::Unknown,
                     "The token answer gives no expires_in, and the access token is no JWT with an exp claim.",
                 )
             }
@@ -929,7 +937,7 @@ impl Diagnosis {
         if left < SHORT_LIFETIME_SECS {
             self.settle(
                 Check::TokenLifetime,
-                "short",
+                B::Short,
                 format!("{left} s {source}{besides}: under 5 minutes."),
             );
             self.node_mut(Check::TokenLifetime).fix = vec![
@@ -939,7 +947,7 @@ impl Diagnosis {
         } else {
             self.settle(
                 Check::TokenLifetime,
-                "long",
+                B::Long,
                 format!("{left} s {source}{besides} ({} min).", left / 60),
             );
         }
@@ -1016,12 +1024,12 @@ impl Diagnosis {
             None => {
                 let (branch, summary) = if self.id_claims.is_none() {
                     (
-                        "no_id_token",
+                        B::NoIdToken,
                         "The token answer carries no id_token (and the access token names no tenantId), so the tenant is unknown.",
                     )
                 } else {
                     (
-                        "no_tenant_id",
+                        B::NoTenantId,
                         "The id_token (and the access token) name no tenantId, so the tenant is unknown.",
                     )
                 };
@@ -1031,7 +1039,7 @@ impl Diagnosis {
         }
     }
 
-    fn discovery_failed(&mut self, branch: &str, summary: String) {
+    fn discovery_failed(&mut self, branch: BranchId, summary: String) {
         self.settle(Check::Discovery, branch, summary.clone());
         self.node_mut(Check::Discovery).fix = Verdict::DiscoveryFailed.fix_for(self.tree.profile);
         self.finish(Verdict::DiscoveryFailed, Check::Discovery, summary);
@@ -1065,7 +1073,7 @@ impl Diagnosis {
                     };
                     self.settle(
                         Check::Discovery,
-                        "found",
+                        B::Found,
                         format!(
                             "Tenant {tenant}: api_endpoint {}{place}.{note}",
                             found.api_endpoint
@@ -1078,16 +1086,16 @@ impl Diagnosis {
                     self.begin_lookup();
                 }
                 None => self.discovery_failed(
-                    "no_endpoint",
+                    B::NoEndpoint,
                     format!("The configuration of tenant {tenant} names no usable api_endpoint (an https origin).{note}"),
                 ),
             },
             Reading::Status { status: 404, .. } => self.discovery_failed(
-                "not_found",
+                B::NotFound,
                 format!("The issuer's cxone-configuration answers 404 for tenant {tenant}.{note}"),
             ),
             Reading::Status { status, .. } => self.discovery_failed(
-                "refused",
+                B::Refused,
                 format!("The issuer's cxone-configuration answers {status} for tenant {tenant}.{note}"),
             ),
             Reading::Failed(failure) => self.fail(Check::Discovery, failure),
@@ -1275,7 +1283,7 @@ impl Diagnosis {
         if record.empty {
             self.settle(
                 Check::User,
-                "empty",
+                B::Empty,
                 "The user lookup answered 200 with an empty record.",
             );
         } else {
@@ -1285,7 +1293,7 @@ impl Diagnosis {
             };
             self.settle(
                 Check::User,
-                "found",
+                B::Found,
                 format!("Found the user: {name}{status}."),
             );
         }
@@ -1313,7 +1321,7 @@ impl Diagnosis {
             } else {
                 "The user record has no agentId (absent, null or empty).".to_string()
             };
-            self.settle(Check::AgentId, "none", summary);
+            self.settle(Check::AgentId, B::NotAnAgent, summary);
             if record.empty && self.lacks_scope("user:read") {
                 let finding =
                     "The user lookup answered an empty record and the token lacks user:read."
@@ -1326,22 +1334,22 @@ impl Diagnosis {
         match &inputs.agent_id {
             Some(typed) if profile::same_id(typed, &agent) => self.settle(
                 Check::AgentId,
-                "matches",
+                B::Matches,
                 format!("The agent ID given is the user's agentId: {agent}."),
             ),
             Some(typed) => self.settle(
                 Check::AgentId,
-                "mismatch",
+                B::Mismatch,
                 format!("The user's agentId is {agent}, not {typed} as given; using {agent}."),
             ),
             None if platform => self.settle(
                 Check::AgentId,
-                "present",
+                B::Present,
                 format!("The user's agent ID is {agent} (from {source})."),
             ),
             None => self.settle(
                 Check::AgentId,
-                "present",
+                B::Present,
                 format!("The user's agentId is {agent}."),
             ),
         }
@@ -1369,6 +1377,7 @@ impl Diagnosis {
     fn on_user_not_found(&mut self, status: u16) {
         let user = self.inputs().user_id.clone().unwrap_or_default();
         self.user_status = status;
+        self.no_such_user = true;
         let listed = match &self.list {
             Some(Ok(list)) => list.iter().any(|a| profile::same_id(&a.agent_id, &user)),
             _ => false,
@@ -1377,7 +1386,7 @@ impl Diagnosis {
         if listed {
             self.settle(
                 Check::User,
-                "is_agent_id",
+                B::IsAgentId,
                 format!("No user {user} ({status}), but the all-agents list has an agent with this ID{hint}."),
             );
             let finding = format!(
@@ -1389,7 +1398,7 @@ impl Diagnosis {
             let why = format!("by its shape it cannot be an agent ID either ({user} is no number, and CXone agent IDs are numbers)");
             self.settle(
                 Check::User,
-                "not_found",
+                B::NotFound,
                 format!("No user {user} ({status}); {why}."),
             );
             let finding = format!("The user lookup answers {status} for {user}, and {why}.");
@@ -1409,7 +1418,7 @@ impl Diagnosis {
             Reading::Json(json) if self.api().knows_agent(&json) => {
                 self.settle(
                     Check::User,
-                    "is_agent_id",
+                    B::IsAgentId,
                     format!("No user {user} ({status}), but the agent-state endpoint knows it as an agent ID{hint}."),
                 );
                 let finding = format!(
@@ -1437,7 +1446,7 @@ impl Diagnosis {
                 };
                 self.settle(
                     Check::User,
-                    "not_found",
+                    B::NotFound,
                     format!("No user {user} ({status}); {tried}."),
                 );
                 let finding = format!("The user lookup answers {status} for {user}, and {tried}.");
@@ -1481,7 +1490,7 @@ impl Diagnosis {
             Reading::Status { status, .. } if api.is_unknown_id(status) => {
                 self.settle(
                     Check::AgentState,
-                    "not_found",
+                    B::NotFound,
                     format!("The state endpoint answers {status} for agent {agent}."),
                 );
                 let finding =
@@ -1520,7 +1529,7 @@ impl Diagnosis {
                 };
                 self.settle(
                     Check::AgentState,
-                    "is_user_id",
+                    B::IsUserId,
                     format!(
                         "No agent {agent} ({status}), but the user lookup knows it as a user{real}{hint}."
                     ),
@@ -1533,7 +1542,7 @@ impl Diagnosis {
         }
         self.settle(
             Check::AgentState,
-            "not_found",
+            B::NotFound,
             format!(
                 "The state endpoint answers {status} for agent {agent}, and it is no user ID either."
             ),
@@ -1561,16 +1570,16 @@ impl Diagnosis {
                     .unwrap_or_default();
                 self.settle(
                     Check::AgentState,
-                    "active",
+                    B::Active,
                     format!("Agent {agent} is in state {state}{group}."),
                 );
-                self.settle_other("not_needed", "Not asked: the agent has a session here.");
+                self.settle_other(B::NotNeeded, "Not asked: the agent has a session here.");
                 let who = self.agent_label(&agent);
                 match in_list {
                     Some(true) => {
                         self.settle(
                             Check::CrossCheck,
-                            "agree_in",
+                            B::AgreeIn,
                             "Both show the agent logged in.",
                         );
                         let finding = format!("{who} is logged in: state {state}{group}.");
@@ -1579,7 +1588,7 @@ impl Diagnosis {
                     Some(false) => {
                         self.settle(
                             Check::CrossCheck,
-                            "disagree",
+                            B::Disagree,
                             "The agent's own endpoint shows a session; the all-agents list does not.",
                         );
                         let finding = format!(
@@ -1590,7 +1599,7 @@ impl Diagnosis {
                     None => {
                         self.settle(
                             Check::CrossCheck,
-                            "unknown",
+                            B::Unknown,
                             "The all-agents list could not be read to compare.",
                         );
                         let finding = format!(
@@ -1603,18 +1612,18 @@ impl Diagnosis {
             AgentState::NoSession => {
                 self.settle(
                     Check::AgentState,
-                    "no_session",
+                    B::NoSession,
                     format!("No active session for agent {agent} ({detail})."),
                 );
                 match (&list, in_list) {
                     (_, Some(true)) => {
                         self.settle(
                             Check::CrossCheck,
-                            "disagree",
+                            B::Disagree,
                             "The all-agents list shows a session; the agent's own endpoint does not.",
                         );
                         self.settle_other(
-                            "not_needed",
+                            B::NotNeeded,
                             "Not asked: the list shows a session here.",
                         );
                         let finding = format!(
@@ -1625,7 +1634,7 @@ impl Diagnosis {
                     (Err(failure), _) => {
                         self.settle(
                             Check::CrossCheck,
-                            "unknown",
+                            B::Unknown,
                             "The all-agents list could not be read to compare.",
                         );
                         self.fail(Check::StateList, failure.clone());
@@ -1633,13 +1642,13 @@ impl Diagnosis {
                     (Ok(_), _) => {
                         self.settle(
                             Check::CrossCheck,
-                            "agree_out",
+                            B::AgreeOut,
                             "Neither shows a session for the agent.",
                         );
                         // A LoggedOut entry proves the state was read, whatever the scopes say.
                         if !explicit && self.lacks_scope("agent:state:read") {
                             self.settle_other(
-                                "scope",
+                                B::Scope,
                                 "Not asked: without agent:state:read an empty state means nothing.",
                             );
                             let finding = "The state calls answered empty, and the token lacks agent:state:read: CXone answers an empty 200 instead of 403 then, so this is no proof the agent is logged out.".to_string();
@@ -1664,13 +1673,13 @@ impl Diagnosis {
             }
         };
         if list.is_empty() {
-            self.settle(Check::StateList, "empty", "The all-agents list is empty.");
+            self.settle(Check::StateList, B::Empty, "The all-agents list is empty.");
             return Some(false);
         }
         let Some(agent) = agent else {
             self.settle(
                 Check::StateList,
-                "no_agent_id",
+                B::NoAgentId,
                 format!(
                     "The list was read ({} agent(s)), but the diagnosis ended before an agent ID was known to look for.",
                     list.len()
@@ -1684,7 +1693,7 @@ impl Diagnosis {
             Some(Some(state)) => {
                 self.settle(
                     Check::StateList,
-                    "listed",
+                    B::Listed,
                     format!("The list shows agent {agent} in state {state}."),
                 );
                 Some(true)
@@ -1692,7 +1701,7 @@ impl Diagnosis {
             Some(None) => {
                 self.settle(
                     Check::StateList,
-                    "absent",
+                    B::Absent,
                     format!("The list names agent {agent} with no session (a logged-out entry), beside {others} other agent(s)."),
                 );
                 Some(false)
@@ -1700,7 +1709,7 @@ impl Diagnosis {
             None => {
                 self.settle(
                     Check::StateList,
-                    "absent",
+                    B::Absent,
                     format!(
                         "Agent {agent} is not in the list, which shows {others} other agent(s)."
                     ),
@@ -1717,12 +1726,8 @@ impl Diagnosis {
             return Some(agent.clone());
         }
         let inputs = self.inputs.as_ref()?;
-        let user_tried_as_agent = matches!(
-            self.tree.node(Check::User).branch.as_deref(),
-            Some("not_found" | "is_agent_id")
-        );
         match &inputs.user_id {
-            Some(user) if user_tried_as_agent => Some(user.clone()),
+            Some(user) if self.no_such_user => Some(user.clone()),
             _ => inputs.agent_id.clone(),
         }
     }
@@ -1739,19 +1744,19 @@ impl Diagnosis {
                         .unwrap_or_default();
                     self.settle(
                         Check::AgentState,
-                        "active",
+                        B::Active,
                         format!("Agent {agent} (as typed) is in state {state}{group}."),
                     );
                 }
                 AgentState::NoSession => self.settle(
                     Check::AgentState,
-                    "no_session",
+                    B::NoSession,
                     format!("No active session for agent {agent} (as typed; {{}} or empty)."),
                 ),
             },
             Reading::Status { status, .. } if self.api().is_unknown_id(status) => self.settle(
                 Check::AgentState,
-                "not_found",
+                B::NotFound,
                 format!("The state endpoint answers {status} for agent {agent} (as typed)."),
             ),
             Reading::Status { status, .. } => {
@@ -1795,7 +1800,7 @@ impl Diagnosis {
                         };
                         self.settle(
                             Check::AgentId,
-                            "lookup_unused",
+                            B::LookupUnused,
                             format!("The agent lookup {said}, but the diagnosis ended before it was needed."),
                         )
                     }
@@ -1806,7 +1811,7 @@ impl Diagnosis {
 
     /// Settles `other_environment`, unless the profile has no other environment (then it was
     /// settled `no_environments` at the start).
-    fn settle_other(&mut self, branch: &str, summary: &str) {
+    fn settle_other(&mut self, branch: BranchId, summary: &str) {
         if self.api().has_environments() {
             self.settle(Check::OtherEnvironment, branch, summary);
         }
@@ -1821,13 +1826,13 @@ impl Diagnosis {
 
     fn begin_other_environment(&mut self) {
         if !self.api().has_environments() {
-            return self.finish_logged_out();
+            return self.finish_logged_out(Check::CrossCheck);
         }
         match self.api().other_environment(self.inputs()) {
             Err(reason) => {
-                self.settle(Check::OtherEnvironment, "same_host", reason.clone());
+                self.settle(Check::OtherEnvironment, B::SameHost, reason.clone());
                 self.other_note = Some(reason);
-                self.finish_logged_out();
+                self.finish_logged_out(Check::CrossCheck);
             }
             Ok(env) => {
                 self.other_env = Some(env);
@@ -1845,15 +1850,15 @@ impl Diagnosis {
 
     fn other_unknown(&mut self, why: String) {
         let summary = format!("Could not check {}: {why}", self.other_label());
-        self.settle(Check::OtherEnvironment, "could_not_check", summary.clone());
+        self.settle(Check::OtherEnvironment, B::CouldNotCheck, summary.clone());
         self.other_note = Some(summary);
-        self.finish_logged_out();
+        self.finish_logged_out(Check::CrossCheck);
     }
 
     fn other_logged_out(&mut self, why: String) {
         let summary = format!("No session on {} either: {why}", self.other_label());
-        self.settle(Check::OtherEnvironment, "logged_out", summary);
-        self.finish_logged_out();
+        self.settle(Check::OtherEnvironment, B::LoggedOut, summary);
+        self.finish_logged_out(Check::OtherEnvironment);
     }
 
     fn on_other_token(&mut self, slots: Vec<Slot>) {
@@ -1924,7 +1929,7 @@ impl Diagnosis {
                         .unwrap_or_default();
                     self.settle(
                         Check::OtherEnvironment,
-                        "logged_in",
+                        B::LoggedIn,
                         format!("Logged in on {other}: state {state}{group}."),
                     );
                     let here = self.inputs().environment.label();
@@ -1976,7 +1981,9 @@ impl Diagnosis {
         self.finish_with(Verdict::LoggedOut, decided_by, finding, explicit);
     }
 
-    fn finish_logged_out(&mut self) {
+    /// `decided_by` is `other_environment` when the other environment was asked and showed no
+    /// session either; `cross_check` when the state here is all that is known.
+    fn finish_logged_out(&mut self, decided_by: Check) {
         if !self.api().has_environments() {
             return self.finish_logged_out_here();
         }
@@ -2000,10 +2007,6 @@ impl Diagnosis {
                 _ => finding.push('.'),
             }
         }
-        let decided_by = match self.tree.node(Check::OtherEnvironment).branch.as_deref() {
-            Some("logged_out") => Check::OtherEnvironment,
-            _ => Check::CrossCheck,
-        };
         // "The scopes are fine" would overstate what is known when they could not be read.
         self.finish_with(Verdict::LoggedOut, decided_by, finding, scopes_known);
     }
@@ -2017,7 +2020,7 @@ impl Diagnosis {
             Failure::NoAnswer { .. } if self.probe_up || self.relay_up => {
                 self.settle(
                     Check::Relay,
-                    "blocked",
+                    B::Blocked,
                     "The relay answers, but the calls through it get no answer the browser can read.",
                 );
                 Verdict::RelayMisconfigured
@@ -2025,7 +2028,7 @@ impl Diagnosis {
             Failure::NoAnswer { .. } => {
                 self.settle(
                     Check::Relay,
-                    "unreachable",
+                    B::Unreachable,
                     "Neither /healthz nor the calls through the relay got any answer.",
                 );
                 Verdict::RelayUnreachable
@@ -2034,7 +2037,7 @@ impl Diagnosis {
                 if via {
                     self.settle(
                         Check::Relay,
-                        "refused_host",
+                        B::RefusedHost,
                         "The relay refuses to forward to this API host.",
                     );
                 }
@@ -2044,7 +2047,7 @@ impl Diagnosis {
                 if via {
                     self.settle(
                         Check::Relay,
-                        "not_api",
+                        B::NotApi,
                         format!("Through the relay came {detail}."),
                     );
                 }
@@ -2054,7 +2057,7 @@ impl Diagnosis {
                 if via {
                     self.settle(
                         Check::Relay,
-                        "cannot_reach_host",
+                        B::CannotReachHost,
                         "The relay answers, but cannot reach the API host.",
                     );
                 }
@@ -2069,11 +2072,11 @@ impl Diagnosis {
         };
         if via && !self.is_settled(Check::Relay) {
             if self.probe_up {
-                self.settle(Check::Relay, "answers", "The relay answers /healthz.");
+                self.settle(Check::Relay, B::Answers, "The relay answers /healthz.");
             } else {
                 self.settle(
                     Check::Relay,
-                    "undecided",
+                    B::Undecided,
                     "/healthz got no answer, and no call came back through the relay.",
                 );
             }
@@ -2097,9 +2100,7 @@ impl Diagnosis {
                 finding.push_str(" No relay is set, so check the API host override.");
             }
         }
-        if failure == Failure::TokenRejected
-            && self.tree.node(Check::TokenLifetime).branch.as_deref() == Some("expired")
-        {
+        if failure == Failure::TokenRejected && self.token_expired {
             finding.push_str(
                 " The token was already expired when it was issued: its exp claim is past.",
             );
@@ -2115,7 +2116,12 @@ impl Diagnosis {
             finding.push_str(&format!(" Add {host} to the relay's allowlist."));
         }
         self.node_mut(check).fix = verdict.fix_for(self.tree.profile);
-        self.finish(verdict, decided_by, finding);
+        let mut fix = verdict.fix_for(self.tree.profile);
+        if via && failure == Failure::RelayRefusedHost {
+            // Lead with the step that fits what was seen: the allowlist.
+            fix.rotate_right(1);
+        }
+        self.finish_fixed(verdict, decided_by, finding, true, fix);
     }
 
     // ----- endings -----
@@ -2131,25 +2137,29 @@ impl Diagnosis {
         finding: String,
         with_meaning: bool,
     ) {
+        let fix = verdict.fix_for(self.tree.profile);
+        self.finish_fixed(verdict, decided_by, finding, with_meaning, fix);
+    }
+
+    fn finish_fixed(
+        &mut self,
+        verdict: Verdict,
+        decided_by: Check,
+        finding: String,
+        with_meaning: bool,
+        fix: Vec<String>,
+    ) {
         self.settle_answered();
         let ended_at = decided_by.id();
         for node in &mut self.tree.checks {
             if !node.outcome.is_settled() {
                 node.settle(
-                    "not_run",
+                    B::NotRun,
                     format!("Not run: the diagnosis ended at the {ended_at} check."),
                 );
             }
         }
         let profile = self.tree.profile;
-        let mut fix = verdict.fix_for(profile);
-        if verdict == Verdict::RelayMisconfigured {
-            // Lead with the step that fits what was seen.
-            let refused = self.tree.node(Check::Relay).branch.as_deref() == Some("refused_host");
-            if refused {
-                fix.rotate_right(1);
-            }
-        }
         if self.node_mut(decided_by).fix.is_empty() {
             self.node_mut(decided_by).fix = fix.clone();
         }
@@ -2204,7 +2214,7 @@ impl Diagnosis {
     }
 
     fn finish_invalid(&mut self, problems: Vec<String>) {
-        self.settle(Check::Inputs, "invalid", problems.join("; "));
+        self.settle(Check::Inputs, B::Invalid, problems.join("; "));
         let finding = format!("Nothing was sent. {}.", problems.join("; "));
         self.finish(Verdict::InvalidInput, Check::Inputs, finding);
     }
@@ -2213,9 +2223,9 @@ impl Diagnosis {
         let message = "This profile is not supported by this version; nothing was sent. Choose another profile.";
         for node in &mut self.tree.checks {
             if node.id == Check::Inputs {
-                node.settle("unsupported", message);
+                node.settle(B::Unsupported, message);
             } else {
-                node.settle("not_run", "Not run: the profile is not supported.");
+                node.settle(B::NotRun, "Not run: the profile is not supported.");
             }
         }
         self.tree.summary = message.into();

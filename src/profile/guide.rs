@@ -9,8 +9,8 @@
 //! `https://{tenant}.devtest.nicecxone.com` (DevTest), unless the API host override replaces it.
 
 use super::{
-    entries_of, id_of, scopes_of, text_of, AgentState, ApiProfile, Call, ListedAgent, Method,
-    TokenAnswer, UserRecord,
+    entries_of, id_of, scopes_of, text_of, AgentState, ApiProfile, Call, Capabilities, ListedAgent,
+    Method, TokenAnswer, UserRecord,
 };
 use crate::inputs::{Environment, Inputs};
 use crate::percent;
@@ -43,6 +43,15 @@ pub fn basic_credentials(client_id: &str, client_secret: &str) -> String {
 }
 
 impl ApiProfile for Guide {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            discovery: false,
+            agent_lookup: false,
+            environments: true,
+            account_status: false,
+        }
+    }
+
     fn host(&self, inputs: &Inputs, environment: Environment) -> String {
         inputs.guide_host(environment)
     }

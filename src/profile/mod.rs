@@ -103,8 +103,28 @@ pub struct ListedAgent {
     pub state: Option<String>,
 }
 
+/// What a profile's API offers beyond the calls every profile has; the engine asks these, never
+/// which profile it runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// The API host is found after the token, by discovery (the `discovery` check); without it
+    /// the host follows from the inputs alone.
+    pub discovery: bool,
+    /// A user is mapped to their agent ID by a call of its own (the agent lookup, sent beside the
+    /// user lookup); without it the user record names the agent ID.
+    pub agent_lookup: bool,
+    /// The tenant has a Production/DevTest pair of hosts to compare (the `other_environment`
+    /// check).
+    pub environments: bool,
+    /// The user record's `status` is the account's status (`ACTIVE`, `BLOCKED`, ...), worth
+    /// showing beside the user's name.
+    pub account_status: bool,
+}
+
 /// Where a profile's calls go and how their answers are read. The engine drives the checks.
 pub trait ApiProfile {
+    /// What this profile's API offers (discovery, an agent lookup, environments).
+    fn capabilities(&self) -> Capabilities;
     /// The API host used for `environment` (shown in the tree).
     fn host(&self, inputs: &Inputs, environment: Environment) -> String;
     /// The call that obtains a token with the client credentials.

@@ -27,8 +27,8 @@
 
 use super::guide::{self, basic_credentials};
 use super::{
-    entries_of, id_of, same_id, text_of, AgentState, ApiProfile, Call, Discovered, IdKind,
-    ListedAgent, Method, TokenAnswer, UserRecord,
+    entries_of, id_of, same_id, text_of, AgentState, ApiProfile, Call, Capabilities, Discovered,
+    IdKind, ListedAgent, Method, TokenAnswer, UserRecord,
 };
 use crate::inputs::{Environment, Inputs};
 use crate::percent;
@@ -163,6 +163,15 @@ fn agent_in_record(record: &Value) -> Option<String> {
 }
 
 impl ApiProfile for Platform {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            discovery: true,
+            agent_lookup: true,
+            environments: false,
+            account_status: true,
+        }
+    }
+
     /// The API base: the API host field, or what discovery found (the engine fills
     /// `inputs.api_host` with the discovered `api_endpoint`). Empty before discovery.
     fn host(&self, inputs: &Inputs, _environment: Environment) -> String {
