@@ -116,6 +116,30 @@ pub(crate) enum Reading {
     Failed(Failure),
 }
 
+/// An answer as a check reads it, once its retries are over: a 429 that outlived them has
+/// become [`Failure::RateLimited`], so no check ever meets a 429.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Settled {
+    /// A 2xx answer with JSON.
+    Json(Value),
+    /// A 4xx status for the call to interpret, with its JSON if any.
+    Status { status: u16, json: Option<Value> },
+    /// The call gave nothing usable.
+    Failed(Failure),
+}
+
+impl Settled {
+    /// `reading` as final: a 429 becomes `rate_limited` after `tries` tries and `waited_ms`.
+    pub(crate) fn from_reading(reading: Reading, tries: u32, waited_ms: u64) -> Self {
+        match reading {
+            Reading::Json(json) => Settled::Json(json),
+            Reading::Status { status, json } => Settled::Status { status, json },
+            Reading::TooMany { .. } => Settled::Failed(Failure::RateLimited { tries, waited_ms }),
+            Reading::Failed(failure) => Settled::Failed(failure),
+        }
+    }
+}
+
 /// Reads `answer` to a call of `kind`.
 pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Reading {
     let response = match answer {

@@ -99,7 +99,7 @@ pub mod redact;
 mod tree;
 mod verdict;
 
-pub use check::{Branch, Check, CheckNode, Outcome};
+pub use check::{Branch, BranchId, Check, CheckNode, Outcome};
 pub use exchange::{Answer, Exchange, Request, RequestId, RequestKind, Response};
 pub use machine::{
     Diagnosis, Step, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, REQUIRED_SCOPES,

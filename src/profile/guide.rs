@@ -9,8 +9,8 @@
 //! `https://{tenant}.devtest.nicecxone.com` (DevTest), unless the API host override replaces it.
 
 use super::{
-    entries_of, id_of, scopes_of, text_of, AgentState, ApiProfile, Call, Capabilities, ListedAgent,
-    Method, TokenAnswer, UserRecord,
+    entries_of, id_of, scopes_of, text_of, AgentState, ApiProfile, Call, Capabilities, Discovered,
+    IdKind, ListedAgent, Method, TokenAnswer, UserRecord,
 };
 use crate::inputs::{Environment, Inputs};
 use crate::percent;
@@ -212,6 +212,68 @@ impl ApiProfile for Guide {
                 })
                 .collect(),
         )
+    }
+
+    fn discovery_call(&self, _inputs: &Inputs, _tenant_id: &str) -> Option<Call> {
+        None
+    }
+
+    fn read_discovery(&self, _body: &Value) -> Option<Discovered> {
+        None
+    }
+
+    fn agent_lookup_call(
+        &self,
+        _inputs: &Inputs,
+        _environment: Environment,
+        _user_id: &str,
+        _token: &str,
+    ) -> Option<Call> {
+        None
+    }
+
+    fn read_agent_lookup(&self, _body: &Value, _user_id: &str) -> Option<Option<String>> {
+        None
+    }
+
+    fn token_error(&self, json: Option<&Value>, _body: &str) -> Option<String> {
+        json.and_then(|j| text_of(j.get("error")))
+    }
+
+    fn is_unknown_id(&self, status: u16) -> bool {
+        status == 404
+    }
+
+    fn knows_agent(&self, _body: &Value) -> bool {
+        true
+    }
+
+    fn no_session_detail(&self, _body: &Value) -> String {
+        "{} or empty".into()
+    }
+
+    fn no_session_is_explicit(&self, _body: &Value) -> bool {
+        false
+    }
+
+    fn could_be(&self, _id: &str, _kind: IdKind) -> bool {
+        true
+    }
+
+    fn id_shape_hint(&self, _id: &str, _kind: IdKind) -> Option<String> {
+        None
+    }
+
+    fn secrets(&self, inputs: &Inputs) -> Vec<String> {
+        super::credential_forms(inputs)
+    }
+
+    fn auth_host(&self, inputs: &Inputs) -> String {
+        self.host(inputs, inputs.environment)
+    }
+
+    fn unnamed_scopes_note(&self) -> Option<&'static str> {
+        None
     }
 }
 

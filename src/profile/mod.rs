@@ -7,8 +7,8 @@
 //!
 //! Two profiles implement the [`ApiProfile`] trait: [`guide`] (the troubleshooting guide's
 //! layout) and [`platform`] (NICE CXone as NICE publishes it: access keys, discovery,
-//! `incontactapi` and User Hub). The methods with a default body are the platform's additions;
-//! the guide keeps the defaults.
+//! `incontactapi` and User Hub). Every method is implemented by each profile: no default stands
+//! for one profile's behaviour. What the engine may ask beyond the calls is in [`Capabilities`].
 
 pub mod guide;
 pub mod platform;
@@ -158,85 +158,62 @@ pub trait ApiProfile {
     /// Reads a 2xx state list; `None` when the JSON is not a list in any accepted shape.
     fn read_state_list(&self, body: &Value) -> Option<Vec<ListedAgent>>;
 
-    /// True when the tenant has a Production/DevTest pair of hosts to compare (the
-    /// `other_environment` check). The platform has none.
-    fn has_environments(&self) -> bool {
-        true
-    }
-
-    /// True when the API host is found by discovery after the token (the `discovery` check);
-    /// false when it follows from the inputs alone.
-    fn discovers(&self) -> bool {
-        false
-    }
-
     /// The discovery call for tenant `tenant_id`.
-    fn discovery_call(&self, _inputs: &Inputs, _tenant_id: &str) -> Option<Call> {
-        None
-    }
+    fn discovery_call(&self, inputs: &Inputs, tenant_id: &str) -> Option<Call>;
 
     /// Reads a 2xx discovery answer; `None` when it names no usable API endpoint.
-    fn read_discovery(&self, _body: &Value) -> Option<Discovered> {
-        None
-    }
+    fn read_discovery(&self, body: &Value) -> Option<Discovered>;
 
     /// The call that maps user `user_id` to their agent ID, sent beside the user lookup; `None`
     /// when the user record itself names the agent ID (the guide's `agentId`).
     fn agent_lookup_call(
         &self,
-        _inputs: &Inputs,
-        _environment: Environment,
-        _user_id: &str,
-        _token: &str,
-    ) -> Option<Call> {
-        None
-    }
+        inputs: &Inputs,
+        environment: Environment,
+        user_id: &str,
+        token: &str,
+    ) -> Option<Call>;
 
     /// Reads a 2xx agent-lookup answer: the agent ID of user `user_id`, if an entry maps it.
     /// `None` also when the answer is no list of agents at all.
-    fn read_agent_lookup(&self, _body: &Value, _user_id: &str) -> Option<Option<String>> {
-        None
-    }
+    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<Option<String>>;
 
     /// The error a refused token answer names, for the tree (`invalid_client`, or with the
     /// platform's description too); `body` is the raw text when it is not JSON.
-    fn token_error(&self, json: Option<&Value>, _body: &str) -> Option<String> {
-        json.and_then(|j| text_of(j.get("error")))
-    }
+    fn token_error(&self, json: Option<&Value>, body: &str) -> Option<String>;
 
     /// True when an ID-addressed call (user lookup, agent state) answering `status` means the ID
     /// is unknown.
-    fn is_unknown_id(&self, status: u16) -> bool {
-        status == 404
-    }
+    fn is_unknown_id(&self, status: u16) -> bool;
 
     /// True when a 2xx agent-state answer shows the endpoint knows the agent (the ID was tried
     /// as an agent ID): any JSON for the guide, a state entry for the platform.
-    fn knows_agent(&self, _body: &Value) -> bool {
-        true
-    }
+    fn knows_agent(&self, body: &Value) -> bool;
 
     /// How a 2xx agent-state answer that reads as no session says so, for the tree.
-    fn no_session_detail(&self, _body: &Value) -> String {
-        "{} or empty".into()
-    }
+    fn no_session_detail(&self, body: &Value) -> String;
 
     /// True when a no-session answer names the logged-out state itself (an explicit `LoggedOut`
     /// entry), rather than being empty: then it proves the agent is logged out, scopes or not.
-    fn no_session_is_explicit(&self, _body: &Value) -> bool {
-        false
-    }
+    fn no_session_is_explicit(&self, body: &Value) -> bool;
 
     /// False when `id` cannot be a `kind` ID by its shape alone (the platform's user IDs are
     /// UUIDs and its agent IDs numbers), so that trying it as one would tell nothing.
-    fn could_be(&self, _id: &str, _kind: IdKind) -> bool {
-        true
-    }
+    fn could_be(&self, id: &str, kind: IdKind) -> bool;
 
     /// A hint when `id`, typed as a `kind` ID, has the shape of the other kind of ID.
-    fn id_shape_hint(&self, _id: &str, _kind: IdKind) -> Option<String> {
-        None
-    }
+    fn id_shape_hint(&self, id: &str, kind: IdKind) -> Option<String>;
+
+    /// Every form of the secrets in `inputs` that a request can carry (the secrets themselves,
+    /// and as they are encoded into headers and bodies), for the engine to redact.
+    fn secrets(&self, inputs: &Inputs) -> Vec<String>;
+
+    /// The host that issues tokens (and, with discovery, says where the API lives), as the relay's
+    /// allowlist must name it.
+    fn auth_host(&self, inputs: &Inputs) -> String;
+
+    /// What the tree adds when a token names no scopes at all; `None` when nothing is to add.
+    fn unnamed_scopes_note(&self) -> Option<&'static str>;
 }
 
 /// The profile implementation for `profile` (`None` is kept for a profile not implemented yet;
@@ -322,4 +299,21 @@ pub fn entries_of(value: &Value) -> Option<&Vec<Value>> {
 /// Whether two IDs are the same agent or user: compared as trimmed strings, ignoring case (UUIDs).
 pub fn same_id(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// The secrets of `inputs` in every form a request carries them: as typed, as `id:secret` and its
+/// Basic encoding, and the access key secret percent-encoded (the password grant's body).
+pub fn credential_forms(inputs: &Inputs) -> Vec<String> {
+    let mut forms: Vec<String> = inputs.secrets().into_iter().map(str::to_string).collect();
+    if !inputs.client_secret.is_empty() {
+        forms.push(format!("{}:{}", inputs.client_id, inputs.client_secret));
+        forms.push(guide::basic_credentials(
+            &inputs.client_id,
+            &inputs.client_secret,
+        ));
+    }
+    if !inputs.access_key_secret.is_empty() {
+        forms.push(crate::percent::encode(&inputs.access_key_secret));
+    }
+    forms
 }

@@ -302,12 +302,16 @@ impl ApiProfile for Platform {
         )
     }
 
-    fn has_environments(&self) -> bool {
-        false
+    fn secrets(&self, inputs: &Inputs) -> Vec<String> {
+        super::credential_forms(inputs)
     }
 
-    fn discovers(&self) -> bool {
-        true
+    fn auth_host(&self, inputs: &Inputs) -> String {
+        inputs.issuer.clone()
+    }
+
+    fn unnamed_scopes_note(&self) -> Option<&'static str> {
+        Some("Platform tokens usually name none: what an access key may do comes from its user's role, and a refusal shows as 403.")
     }
 
     fn discovery_call(&self, inputs: &Inputs, tenant_id: &str) -> Option<Call> {

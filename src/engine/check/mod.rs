@@ -252,3 +252,33 @@ impl CheckNode {
         self.summary = summary.into();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::table::rows;
+    use super::{BranchId, Check};
+
+    #[test]
+    fn every_branch_id_is_in_some_table_and_none_twice_in_one() {
+        for id in BranchId::ALL {
+            assert!(
+                Check::ALL
+                    .iter()
+                    .any(|c| rows(*c, |_| true).iter().any(|b| b.id == id.id())),
+                "{} is in no table",
+                id.id()
+            );
+        }
+        for check in Check::ALL {
+            let rows = rows(check, |_| true);
+            for (i, row) in rows.iter().enumerate() {
+                assert!(
+                    rows[..i].iter().all(|r| r.id != row.id),
+                    "{} twice in {}",
+                    row.id,
+                    check.id()
+                );
+            }
+        }
+    }
+}

@@ -590,32 +590,3 @@ fn table(check: Check) -> &'static [Row] {
         ],
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_branch_id_is_in_some_table_and_none_twice_in_one() {
-        for id in BranchId::ALL {
-            assert!(
-                super::super::Check::ALL
-                    .iter()
-                    .any(|c| rows(*c, |_| true).iter().any(|b| b.id == id.id())),
-                "{} is in no table",
-                id.id()
-            );
-        }
-        for check in Check::ALL {
-            let rows = rows(check, |_| true);
-            for (i, row) in rows.iter().enumerate() {
-                assert!(
-                    rows[..i].iter().all(|r| r.id != row.id),
-                    "{} twice in {}",
-                    row.id,
-                    check.id()
-                );
-            }
-        }
-    }
-}

@@ -1,0 +1,270 @@
+//! The calls of the current phase ([`Round`]): each one a [`Slot`] that goes out, is retried after
+//! a 429 within the budget, and ends with one final answer; and how a slot becomes a request and
+//! its answer evidence in the tree.
+
+use super::{Diagnosis, Phase, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES};
+use crate::engine::check::{Check, Outcome};
+use crate::engine::classify::{self, Reading, Settled};
+use crate::engine::exchange::{Answer, Exchange, Request, RequestId, RequestKind};
+use crate::inputs::Environment;
+use crate::profile::{Call, Method};
+
+/// The calls of the current phase and the retry bookkeeping of the whole diagnosis.
+pub(super) struct Round {
+    /// One per call of the current phase.
+    pub(super) slots: Vec<Slot>,
+    /// The id the next request gets.
+    pub(super) next_id: RequestId,
+    /// Real `Retry-After` waiting of the rounds sent so far: each round's longest delay.
+    pub(super) waited_ms: u64,
+    /// The wait of the retry round being gathered: the longest delay of the calls it will resend.
+    pub(super) round_wait_ms: u64,
+}
+
+impl Default for Round {
+    fn default() -> Self {
+        Round {
+            slots: Vec::new(),
+            next_id: 1,
+            waited_ms: 0,
+            round_wait_ms: 0,
+        }
+    }
+}
+
+/// What a call asks for, and on which environment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Target {
+    RelayHealth,
+    Token(Environment),
+    Discovery(String),
+    User(Environment, String),
+    AgentLookup(Environment, String),
+    AgentState(Environment, String),
+    StateList(Environment),
+}
+
+impl Target {
+    pub(super) fn kind(&self) -> RequestKind {
+        match self {
+            Target::RelayHealth => RequestKind::RelayHealth,
+            Target::Token(_) => RequestKind::Token,
+            Target::Discovery(_) => RequestKind::Discovery,
+            Target::User(..) => RequestKind::User,
+            Target::AgentLookup(..) => RequestKind::AgentLookup,
+            Target::AgentState(..) => RequestKind::AgentState,
+            Target::StateList(_) => RequestKind::StateList,
+        }
+    }
+}
+
+/// One call of the current phase, through its retries, until it has a final answer.
+pub(super) struct Slot {
+    pub(super) target: Target,
+    /// The check whose node shows the call.
+    pub(super) check: Check,
+    /// The request out and the position of its exchange in the node.
+    pub(super) in_flight: Option<(RequestId, usize)>,
+    pub(super) attempts: u32,
+    /// The wait before the next try (a 429's `Retry-After`).
+    pub(super) delay_ms: u64,
+    /// The final answer, once there is one.
+    pub(super) answer: Option<Answer>,
+}
+
+impl Slot {
+    pub(super) fn new(target: Target, check: Check) -> Self {
+        Slot {
+            target,
+            check,
+            in_flight: None,
+            attempts: 0,
+            delay_ms: 0,
+            answer: None,
+        }
+    }
+}
+
+impl Diagnosis {
+    pub(super) fn send_round(&mut self) -> Vec<Request> {
+        self.tree.rounds += 1;
+        self.round.waited_ms += std::mem::take(&mut self.round.round_wait_ms);
+        self.tree.summary = format!("Running: round {} of requests is out.", self.tree.rounds);
+        let mut requests = Vec::new();
+        for index in 0..self.round.slots.len() {
+            if self.round.slots[index].answer.is_some() {
+                continue;
+            }
+            let id = self.round.next_id;
+            self.round.next_id += 1;
+            self.round.slots[index].attempts += 1;
+            let request = self.build(&self.round.slots[index], id);
+            self.round.slots[index].delay_ms = 0;
+            let check = self.round.slots[index].check;
+            let node = self.node_mut(check);
+            if !node.outcome.is_settled() {
+                node.outcome = Outcome::Running;
+                node.summary = "Asking...".into();
+            }
+            let exchange = Exchange {
+                request_id: id,
+                kind: request.kind,
+                environment: request.environment,
+                attempt: request.attempt,
+                method: request.method.as_str().into(),
+                url: self.redactor.text(&request.url),
+                request_headers: self.redactor.headers(&request.headers),
+                request_body: request.body.as_deref().map(|b| self.redactor.text(b)),
+                delay_ms: request.delay_ms,
+                status: None,
+                error: None,
+                elapsed_ms: None,
+                response_headers: Vec::new(),
+                response_body: None,
+                response_bytes: 0,
+                response_truncated: false,
+            };
+            let node = self.node_mut(check);
+            node.exchanges.push(exchange);
+            let position = node.exchanges.len() - 1;
+            self.round.slots[index].in_flight = Some((id, position));
+            requests.push(request);
+        }
+        requests
+    }
+
+    fn build(&self, slot: &Slot, id: RequestId) -> Request {
+        let inputs = self.inputs();
+        let api = self.api();
+        let other_token = match &self.phase {
+            Phase::OtherUser { token, .. } | Phase::OtherState { token, .. } => token.as_str(),
+            _ => "",
+        };
+        let token = |env: Environment| -> &str {
+            if env == inputs.environment {
+                self.token.access_token.as_deref().unwrap_or_default()
+            } else {
+                other_token
+            }
+        };
+        let (environment, call) = match &slot.target {
+            Target::RelayHealth => {
+                let url = match inputs.relay.origin("") {
+                    Some(origin) if origin.starts_with("http") => format!("{origin}/healthz"),
+                    _ => String::new(),
+                };
+                (
+                    inputs.environment,
+                    Call {
+                        method: Method::Get,
+                        url,
+                        headers: Vec::new(),
+                        body: None,
+                    },
+                )
+            }
+            Target::Token(env) => (*env, api.token_call(inputs, *env)),
+            Target::Discovery(tenant) => (
+                inputs.environment,
+                api.discovery_call(inputs, tenant)
+                    .unwrap_or_else(empty_call),
+            ),
+            Target::User(env, user) => (*env, api.user_call(inputs, *env, user, token(*env))),
+            Target::AgentLookup(env, user) => (
+                *env,
+                api.agent_lookup_call(inputs, *env, user, token(*env))
+                    .unwrap_or_else(empty_call),
+            ),
+            Target::AgentState(env, agent) => {
+                (*env, api.agent_state_call(inputs, *env, agent, token(*env)))
+            }
+            Target::StateList(env) => (*env, api.state_list_call(inputs, *env, token(*env))),
+        };
+        Request {
+            id,
+            kind: slot.target.kind(),
+            environment,
+            attempt: slot.attempts,
+            method: call.method,
+            url: call.url,
+            headers: call.headers,
+            body: call.body,
+            timeout_ms: self.timeout_ms,
+            delay_ms: slot.delay_ms,
+        }
+    }
+
+    pub(super) fn record(&mut self, check: Check, position: usize, answer: &Answer) {
+        let redactor = self.redactor.clone();
+        let timeout_ms = self.timeout_ms;
+        let exchange = &mut self.node_mut(check).exchanges[position];
+        exchange.elapsed_ms = Some(answer.elapsed_ms());
+        match answer {
+            Answer::Response(response) => {
+                let (body, cut) = redactor.body(&response.body);
+                exchange.status = Some(response.status);
+                exchange.response_headers = redactor.headers(&response.headers);
+                exchange.response_body = Some(body);
+                exchange.response_bytes = response.body.len();
+                exchange.response_truncated = cut;
+            }
+            Answer::NoAnswer { message, .. } => {
+                exchange.error = Some(format!("no answer: {}", redactor.text(message)));
+            }
+            Answer::TimedOut { elapsed_ms } => {
+                exchange.error = Some(format!(
+                    "timed out after {} ms",
+                    (*elapsed_ms).max(timeout_ms)
+                ));
+            }
+        }
+    }
+
+    /// The answer as read for its call; a 429 that outlived its retries becomes `rate_limited`.
+    pub(super) fn reading(&self, slot: &Slot) -> Settled {
+        let answer = slot.answer.as_ref().expect("a settled slot has an answer");
+        let reading = classify::read(answer, slot.target.kind(), self.timeout_ms);
+        Settled::from_reading(reading, slot.attempts, self.round.waited_ms)
+    }
+
+    /// Schedules a retry of slot `index` when `answer` is a 429 that the tries and the waiting
+    /// budget allow; answers whether it did.
+    pub(super) fn retry_later(&mut self, index: usize, answer: &Answer) -> bool {
+        let kind = self.round.slots[index].target.kind();
+        let Reading::TooMany { retry_after_ms } = classify::read(answer, kind, self.timeout_ms)
+        else {
+            return false;
+        };
+        let wait = retry_after_ms.unwrap_or(DEFAULT_RETRY_MS);
+        let round = &mut self.round;
+        let slot = &mut round.slots[index];
+        // The retries of one round wait side by side: the round waits its longest delay,
+        // so each retry fits the budget when its own wait does.
+        if slot.attempts < MAX_TRIES && round.waited_ms + wait <= MAX_RETRY_WAIT_MS {
+            round.round_wait_ms = round.round_wait_ms.max(wait);
+            slot.delay_ms = wait;
+            return true;
+        }
+        false
+    }
+
+    /// Adds the relay's health check to the first round that goes out.
+    pub(super) fn with_probe(&mut self, mut slots: Vec<Slot>) -> Vec<Slot> {
+        if self.via_relay() && !self.relay.probe_sent {
+            self.relay.probe_sent = true;
+            slots.push(Slot::new(Target::RelayHealth, Check::Relay));
+        }
+        slots
+    }
+}
+
+/// A call that goes nowhere, for a target the profile has no call for (never sent: the engine
+/// makes such targets only when the profile has the call).
+fn empty_call() -> Call {
+    Call {
+        method: Method::Get,
+        url: String::new(),
+        headers: Vec::new(),
+        body: None,
+    }
+}
