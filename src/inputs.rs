@@ -291,6 +291,7 @@ impl Form {
         let value = |field: Field| values[index(field)].clone().unwrap_or_default();
         let optional = |field: Field| Some(value(field)).filter(|v| !v.is_empty());
         Ok(Inputs {
+            checked: Checked,
             profile,
             tenant: value(Field::Tenant),
             environment: Environment::parse(&value(Field::Environment)).unwrap_or_default(),
@@ -506,8 +507,13 @@ fn check_api_version(text: &str) -> Result<String, String> {
 }
 
 /// Checked inputs, ready for the engine. The secrets are held but never printed.
+///
+/// [`Form::validate`] is the only way to make one (the private `checked` field sees to it), so
+/// whoever holds `Inputs` holds fields that passed validation, and the engine does not check
+/// them again.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Inputs {
+    checked: Checked,
     pub profile: Profile,
     /// Empty when the API host override makes it unnecessary, or for the platform profile.
     pub tenant: String,
@@ -527,6 +533,10 @@ pub struct Inputs {
     pub relay: Relay,
     pub timeout_secs: u32,
 }
+
+/// Proof that [`Inputs`] came from [`Form::validate`]: nothing outside this module can make one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Checked;
 
 impl Inputs {
     /// The host the guide profile calls for `environment` (the API host override wins).

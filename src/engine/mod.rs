@@ -97,7 +97,8 @@ pub mod jwt;
 mod machine;
 pub mod redact;
 mod tree;
-mod verdict;
+pub(crate) mod verdict;
+mod words;
 
 pub use check::{Branch, BranchId, Check, CheckNode, Outcome};
 pub use exchange::{Answer, Exchange, Request, RequestId, RequestKind, Response};
@@ -105,7 +106,7 @@ pub use machine::{
     Diagnosis, Step, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, REQUIRED_SCOPES,
     SHORT_LIFETIME_SECS,
 };
-pub use tree::{CachedToken, Report, Tree, REUSE_MARGIN_MS, SCHEMA_VERSION};
-pub use verdict::{Verdict, VerdictReport};
+pub use tree::{CachedToken, Report, Tree, VerdictReport, REUSE_MARGIN_MS, SCHEMA_VERSION};
+pub use verdict::Verdict;
 
 pub use crate::profile::Method;

@@ -2,14 +2,14 @@
 //! [`CachedToken`] handed back for reuse.
 
 use super::check::{Check, CheckNode};
-use super::verdict::{Verdict, VerdictReport};
+use super::verdict::Verdict;
 use crate::inputs::{Environment, Inputs, Profile};
 use std::fmt;
 
 /// The tree's schema version; bumped whenever a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The decision tree: one node per check in PRODUCT.md's order, and the verdict once finished.
+/// The decision tree: one node per check in the README's order, and the verdict once finished.
 /// It holds no secret: every exchange in it is redacted.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tree {
@@ -155,4 +155,21 @@ fn fingerprint(secret: &str) -> u64 {
     secret.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The verdict of a finished diagnosis with its explanation and fix, as the tree carries it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VerdictReport {
+    /// The code.
+    pub code: Verdict,
+    /// A short title.
+    pub title: String,
+    /// What was found in this run and what it means, in plain words.
+    pub explanation: String,
+    /// What to do, step by step.
+    pub fix: Vec<String>,
+    /// The check whose finding decided the verdict.
+    pub decided_by: Check,
+    /// One line per check that supports the verdict (its summary), in tree order.
+    pub evidence: Vec<String>,
 }

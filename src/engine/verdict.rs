@@ -1,8 +1,5 @@
-//! The verdicts (PRODUCT.md's Verdicts table): what each means and how to fix it. The fix steps
+//! The verdicts (the README's Verdicts table): what each means and how to fix it. The fix steps
 //! follow the guide's "How to fix it" lists, with more where the guide is silent.
-
-use super::check::Check;
-use crate::inputs::Profile;
 
 /// The one conclusion of a finished diagnosis. The serialized name (`wrong_environment`, ...) is
 /// the stable `data-verdict` code.
@@ -54,7 +51,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// Every verdict, in PRODUCT.md's order.
+    /// Every verdict, in the README's order.
     pub const ALL: [Verdict; 21] = [
         Verdict::InvalidInput,
         Verdict::CorsBlocked,
@@ -192,108 +189,8 @@ impl Verdict {
         }
     }
 
-    /// What the verdict means under `profile`: the platform's words where they differ (access
-    /// keys, role permissions, numeric agent IDs and UUID user IDs).
-    pub fn meaning_for(self, profile: Profile) -> &'static str {
-        if profile == Profile::Guide {
-            return self.meaning();
-        }
-        match self {
-            Verdict::TenantUnreachable => {
-                "The relay answered, but it could not reach the issuer or the tenant's API host: the issuer, the discovered API endpoint or the API host field is wrong, or the relay's network cannot reach NICE CXone."
-            }
-            Verdict::BadCredentials => {
-                "The token endpoint does not accept these credentials (the client ID and secret, or the access key ID and secret), or the client application is not authorized for the access key's user, so no call can be made."
-            }
-            Verdict::MissingScope => {
-                "The API refused the call (403): the access key's user lacks the permission this call needs. On the platform what an access key may do comes from its user's role (security profile), not from OAuth scopes."
-            }
-            Verdict::TokenRejected => {
-                "The token endpoint issued a token, and the API refused it straight away (401): the token is meant for another tenant or area than the API host called, or the access key's user may not use this API."
-            }
-            Verdict::UserNotFound => {
-                "No user has this ID in this tenant (User Hub answers 404), and it is no agent ID either."
-            }
-            Verdict::IdIsAgentId => {
-                "The ID typed as the user ID is not a user, but the agent-state API knows it: it is a numeric agent ID. CXone user IDs are UUIDs."
-            }
-            Verdict::IdIsUserId => {
-                "The ID typed as the agent ID is not an agent, but User Hub knows it: it is a user ID (a UUID). The agent-state API needs the numeric agent ID."
-            }
-            Verdict::NotAnAgent => {
-                "The user exists in User Hub, but no ACD agent maps to them, so they cannot log in to the agent desktop and never have an agent state."
-            }
-            Verdict::AgentNotFound => {
-                "The agent-state API does not know this agent ID in this tenant, and it is no user ID either."
-            }
-            Verdict::LoggedOut => {
-                "The calls work and the IDs are right, and the agent has no active session."
-            }
-            other => other.meaning(),
-        }
-    }
-
-    /// What to do under `profile`, step by step: the platform's steps where they differ.
-    pub fn fix_for(self, profile: Profile) -> Vec<String> {
-        if profile == Profile::Guide {
-            return self.fix();
-        }
-        let steps: &[&str] = match self {
-            Verdict::CorsBlocked => &[
-                "Set a CORS relay (for example the reference relay in this repository) and run again: NICE's API is not known to allow other sites to read its answers.",
-                "Check the issuer and the API host field: a host that does not exist also gets no answer.",
-                "Open the browser's developer console: a CORS error there confirms the cause.",
-            ],
-            Verdict::TenantUnreachable => &[
-                "Check the issuer (https://cxone.niceincontact.com, or https://cxone-gov.niceincontact.com for the government cloud).",
-                "Check the API host field, if set, or the api_endpoint that discovery found (see the discovery check).",
-                "Make sure the relay's network can reach NICE CXone (DNS, outbound HTTPS).",
-            ],
-            Verdict::BadCredentials => &[
-                "Verify the access key ID and secret: create a new access key in CXone (your user profile > Access keys, or Admin > Employees > the user > Access keys) if the secret was lost.",
-                "Verify the client ID and client secret of the application registered with NICE.",
-                "'Client application ... not authorized for user' means the application is not enabled for this tenant or user: ask your NICE representative or administrator to authorize it.",
-            ],
-            Verdict::MissingScope => &[
-                "In CXone Admin > Security Settings > Roles and Permissions, open the role of the access key's user.",
-                "Grant the permissions to view agents, agent states (real-time) and users.",
-                "Save, then run again with a new token.",
-            ],
-            Verdict::TokenRejected => &[
-                "Check that the API host field (if set) is your tenant's own API endpoint: clear it to use discovery.",
-                "Check that the access key's user is active and allowed to use the API.",
-                "Refresh tokens before they expire: invalidate a cached token 5 minutes before expires_in runs out.",
-            ],
-            Verdict::UserNotFound => &[
-                "Check the user ID for typos: it is the user's UUID (like 11111111-2222-3333-4444-555555555555), not their name or agent ID.",
-                "Check that the user belongs to the tenant of the access key.",
-            ],
-            Verdict::IdIsAgentId => &[
-                "Type this number in the Agent ID field instead, or look up the user's UUID in User Hub.",
-                "In scripts, call incontactapi/services/v{N}/agents/{agentId}/states with the numeric agent ID and user-management/v1/users/{userId} with the UUID.",
-            ],
-            Verdict::IdIsUserId => &[
-                "Use the user's numeric agent ID (icAgentId, or agentId in Admin > Users), not their UUID.",
-                "Leave the Agent ID field empty and give the user ID: the page looks up the agent ID itself.",
-            ],
-            Verdict::NotAnAgent => &[
-                "Make the user an agent in CXone Admin (give them an ACD agent / agent profile), or check the user ID.",
-                "Only agents have an agent state; other users always show as not logged in.",
-            ],
-            Verdict::AgentNotFound => &[
-                "Use the numeric agent ID of the user (icAgentId), not the user's UUID.",
-                "Check the agent ID for typos, and that the agent belongs to the access key's tenant.",
-            ],
-            Verdict::LoggedOut => &[
-                "Confirm in CXone (Supervisor, or the agent list in Admin) that the agent shows as logged out.",
-                "Ask the agent to log in to the agent desktop, then run again.",
-            ],
-            other => return other.fix(),
-        };
-        steps.iter().map(|s| s.to_string()).collect()
-    }
-
-    /// What to do, step by step (the guide profile's steps).
+    /// What to do, step by step, in words that hold for every profile (a profile may have its
+    /// own: see [`Verdict::fix_for`]).
     pub fn fix(self) -> Vec<String> {
         let steps: &[&str] = match self {
             Verdict::InvalidInput => &["Correct the fields marked in the form, then press Diagnose again."],
@@ -389,21 +286,4 @@ impl Verdict {
         };
         steps.iter().map(|s| s.to_string()).collect()
     }
-}
-
-/// The verdict of a finished diagnosis with its explanation and fix, as the tree carries it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct VerdictReport {
-    /// The code.
-    pub code: Verdict,
-    /// A short title.
-    pub title: String,
-    /// What was found in this run and what it means, in plain words.
-    pub explanation: String,
-    /// What to do, step by step.
-    pub fix: Vec<String>,
-    /// The check whose finding decided the verdict.
-    pub decided_by: Check,
-    /// One line per check that supports the verdict (its summary), in tree order.
-    pub evidence: Vec<String>,
 }

@@ -12,6 +12,7 @@ use super::{
     entries_of, id_of, scopes_of, text_of, AgentState, ApiProfile, Call, Capabilities, Discovered,
     IdKind, ListedAgent, Method, TokenAnswer, UserRecord,
 };
+use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Inputs};
 use crate::percent;
 use base64::Engine as _;
@@ -270,6 +271,14 @@ impl ApiProfile for Guide {
 
     fn auth_host(&self, inputs: &Inputs) -> String {
         self.host(inputs, inputs.environment)
+    }
+
+    fn verdict_meaning(&self, _verdict: Verdict) -> Option<&'static str> {
+        None
+    }
+
+    fn verdict_fix(&self, _verdict: Verdict) -> Option<&'static [&'static str]> {
+        None
     }
 
     fn unnamed_scopes_note(&self) -> Option<&'static str> {

@@ -13,6 +13,7 @@
 pub mod guide;
 pub mod platform;
 
+use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Inputs, Profile};
 use serde_json::Value;
 
@@ -211,6 +212,14 @@ pub trait ApiProfile {
     /// The host that issues tokens (and, with discovery, says where the API lives), as the relay's
     /// allowlist must name it.
     fn auth_host(&self, inputs: &Inputs) -> String;
+
+    /// This profile's own words for what `verdict` means, where they differ from
+    /// [`Verdict::meaning`]; `None` keeps those.
+    fn verdict_meaning(&self, verdict: Verdict) -> Option<&'static str>;
+
+    /// This profile's own fix steps for `verdict`, where they differ from [`Verdict::fix`];
+    /// `None` keeps those.
+    fn verdict_fix(&self, verdict: Verdict) -> Option<&'static [&'static str]>;
 
     /// What the tree adds when a token names no scopes at all; `None` when nothing is to add.
     fn unnamed_scopes_note(&self) -> Option<&'static str>;

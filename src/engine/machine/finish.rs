@@ -4,8 +4,8 @@
 use super::failure::api_status_failure;
 use super::{BranchId as B, Diagnosis, Phase, Settled};
 use crate::engine::check::{Check, CheckNode, Outcome};
-use crate::engine::tree::{Report, Tree, SCHEMA_VERSION};
-use crate::engine::verdict::{Verdict, VerdictReport};
+use crate::engine::tree::{Report, Tree, VerdictReport, SCHEMA_VERSION};
+use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Profile};
 use crate::profile;
 
