@@ -1,5 +1,5 @@
 //! A verdict in the words of the profile that ran: the profile's own meaning and fix steps where
-//! it has them ([`ApiProfile::verdict_meaning`](crate::profile::ApiProfile::verdict_meaning)),
+//! it has them (the profile's `verdict_meaning` and `verdict_fix`),
 //! else the words every profile shares.
 
 use super::verdict::Verdict;

@@ -76,7 +76,9 @@
 //! Nothing here touches a clock, threads, I/O or `async`: it runs the same natively and in the
 //! browser.
 
+mod common;
 mod data;
+mod guide;
 mod offline;
 mod platform;
 mod scenario;

@@ -1,8 +1,8 @@
 //! The simulated platform tenant: NICE CXone's published paths (`/auth/token`, discovery,
 //! User Hub, `incontactapi`), answered by path whatever the host, as the scenario says.
 
-use super::tenant::{
-    json, method_not_allowed, proxy_error, too_many, Counted, Target, HEALTH_DELAY_MS,
+use super::common::{
+    json, method_not_allowed, proxy_error, too_many, transport, Counted, Target, HEALTH_DELAY_MS,
     LIST_DELAY_MS, STATE_DELAY_MS, TOKEN_DELAY_MS, USER_DELAY_MS,
 };
 use super::token;
@@ -486,7 +486,7 @@ impl SimTenant {
             );
         };
         let scenario = claims.scenario;
-        if let Some(answer) = SimTenant::transport(scenario, target) {
+        if let Some(answer) = transport(scenario, target) {
             return answer;
         }
         if scenario.profile() != Profile::Platform {
