@@ -1,4 +1,4 @@
-//! One test per verdict of PRODUCT.md, named after it and built from the answers that lead there.
+//! One test per verdict of the README's Verdicts table, named after it and built from the answers that lead there.
 //! Read top to bottom, these are the diagnosis rules. Runs natively and in headless Chromium.
 
 mod common;

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! The diagnosis engine: a pure, sans-I/O state machine that decides why an agent shows as
 //! "not logged in".
 //!
