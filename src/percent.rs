@@ -28,105 +28,61 @@ pub fn decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    /// The hand-written encoder and decoder this module replaced, kept as the oracle for
-    /// [`the_crate_encodes_and_decodes_as_the_hand_written_code_did`].
-    mod hand_written {
-        pub fn encode(text: &str) -> String {
-            let mut out = String::with_capacity(text.len());
-            for byte in text.bytes() {
-                if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-                    out.push(byte as char);
-                } else {
-                    out.push_str(&format!("%{byte:02X}"));
-                }
-            }
-            out
-        }
-
-        /// Decodes `%XX` escapes and `+` as a space (form encoding, as query strings use it).
-        /// A malformed escape is kept literally rather than refused: links are typed by people.
-        pub fn decode(text: &str) -> String {
-            let bytes = text.as_bytes();
-            let mut out = Vec::with_capacity(bytes.len());
-            let mut i = 0;
-            while i < bytes.len() {
-                match bytes[i] {
-                    b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                        (Some(hi), Some(lo)) => {
-                            out.push(hi * 16 + lo);
-                            i += 3;
-                            continue;
-                        }
-                        _ => out.push(b'%'),
-                    },
-                    b'+' => out.push(b' '),
-                    other => out.push(other),
-                }
-                i += 1;
-            }
-            String::from_utf8_lossy(&out).into_owned()
-        }
-
-        fn hex(byte: u8) -> Option<u8> {
-            (byte as char).to_digit(16).map(|d| d as u8)
-        }
-    }
-
-    const TRICKY: &[&str] = &[
-        "",
-        "plain",
-        "a b+c",
-        "100%",
-        "%",
-        "%%",
-        "%4",
-        "%41",
-        "%4g",
-        "%g4",
-        "%+4",
-        "%2+",
-        "%2B",
-        "%2b%20x",
-        "a%2Fb/c?d=e&f#g",
-        "-._~!*'();:@&=+$,/?#[]",
-        "Sup3r-s3cret-Value!",
-        "ünïcödé € 𝄞",
-        "%C3%A9",
-        "%E2%82",
-        "%FF%FE",
-        "\u{0}\t\n\r\u{7f}",
-        "https://acme.nicecxone.com/api/v2/agents/states",
-        "caf\u{e9}%e9",
+    /// Text, its encoding and its decoding, as the hand-written code this module replaced gave
+    /// them (the crate was checked against that code on these inputs and on every byte).
+    const PINNED: &[(&str, &str, &str)] = &[
+        ("", "", ""),
+        ("plain", "plain", "plain"),
+        ("a b+c", "a%20b%2Bc", "a b c"),
+        ("100%", "100%25", "100%"),
+        ("%", "%25", "%"),
+        ("%%", "%25%25", "%%"),
+        ("%4", "%254", "%4"),
+        ("%41", "%2541", "A"),
+        ("%4g", "%254g", "%4g"),
+        ("%g4", "%25g4", "%g4"),
+        ("%+4", "%25%2B4", "% 4"),
+        ("%2+", "%252%2B", "%2 "),
+        ("%2B", "%252B", "+"),
+        ("%2b%20x", "%252b%2520x", "+ x"),
+        (
+            "a%2Fb/c?d=e&f#g",
+            "a%252Fb%2Fc%3Fd%3De%26f%23g",
+            "a/b/c?d=e&f#g",
+        ),
+        (
+            "-._~!*'();:@&=+$,/?#[]",
+            "-._~%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%23%5B%5D",
+            "-._~!*'();:@&= $,/?#[]",
+        ),
+        (
+            "Sup3r-s3cret-Value!",
+            "Sup3r-s3cret-Value%21",
+            "Sup3r-s3cret-Value!",
+        ),
+        (
+            "ünïcödé € 𝄞",
+            "%C3%BCn%C3%AFc%C3%B6d%C3%A9%20%E2%82%AC%20%F0%9D%84%9E",
+            "ünïcödé € 𝄞",
+        ),
+        ("%C3%A9", "%25C3%25A9", "é"),
+        ("%E2%82", "%25E2%2582", "�"),
+        ("%FF%FE", "%25FF%25FE", "��"),
+        ("\0\t\n\r\u{7f}", "%00%09%0A%0D%7F", "\0\t\n\r\u{7f}"),
+        (
+            "https://acme.nicecxone.com/api/v2/agents/states",
+            "https%3A%2F%2Facme.nicecxone.com%2Fapi%2Fv2%2Fagents%2Fstates",
+            "https://acme.nicecxone.com/api/v2/agents/states",
+        ),
+        ("café%e9", "caf%C3%A9%25e9", "café�"),
     ];
 
     #[test]
-    fn the_crate_encodes_and_decodes_as_the_hand_written_code_did() {
-        for text in TRICKY {
-            assert_eq!(
-                super::encode(text),
-                hand_written::encode(text),
-                "encode {text:?}"
-            );
-            assert_eq!(
-                super::decode(text),
-                hand_written::decode(text),
-                "decode {text:?}"
-            );
-            let encoded = super::encode(text);
-            assert_eq!(super::decode(&encoded), *text, "round trip {text:?}");
-        }
-        for byte in 0..=255u8 {
-            let text = format!("%{byte:02X}%{byte:02x}+{}", byte as char);
-            assert_eq!(
-                super::decode(&text),
-                hand_written::decode(&text),
-                "{text:?}"
-            );
-            assert_eq!(
-                super::encode(&text),
-                hand_written::encode(&text),
-                "{text:?}"
-            );
+    fn tricky_inputs_encode_and_decode_as_before() {
+        for (text, encoded, decoded) in PINNED {
+            assert_eq!(super::encode(text), *encoded, "encode {text:?}");
+            assert_eq!(super::decode(text), *decoded, "decode {text:?}");
+            assert_eq!(super::decode(encoded), *text, "round trip {text:?}");
         }
     }
 }
