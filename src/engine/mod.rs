@@ -9,6 +9,13 @@
 //! network, a clock, the page or `async`, so the browser's fetch, a simulated tenant and plain
 //! tests all drive the same engine.
 //!
+//! # Where things are
+//! `machine/mod.rs` holds [`Diagnosis`] and the one dispatcher from phase to handler; each group
+//! of checks has its file under `machine/` (`token.rs`, `discovery.rs`, `user.rs`,
+//! `agent_state.rs`, `other_environment.rs`, ...), named after the [`Check`] that decides its
+//! verdicts; `check/table.rs` lists every branch ([`BranchId`]). `docs/architecture.md` draws the
+//! layers and lists which file decides each verdict.
+//!
 //! # The checks
 //! In the tree's order: `inputs`, `relay`, `token`, `scopes`, `token_lifetime`, `discovery`,
 //! `user`, `agent_id`, `agent_state`, `state_list`, `cross_check`, `other_environment`.

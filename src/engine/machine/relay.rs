@@ -59,9 +59,10 @@ impl Diagnosis {
     }
 
     /// When the calls go through a relay, settles the relay check from a failed call and answers
-    /// the verdict the relay explains: `relay_misconfigured` when the relay answers but its
-    /// calls get no answer, `relay_unreachable` when nothing answers. `None` when the failure is
-    /// not the relay's to explain (the caller then reads the failure itself).
+    /// the verdict the relay explains: `relay_unreachable` when nothing answers,
+    /// `relay_misconfigured` when the relay answers but its calls get no readable answer, refuses
+    /// the host, or sends something that is not the API's. `None` when the failure is not the
+    /// relay's to explain (the caller then reads the failure itself, in `failure.rs`).
     pub(super) fn relay_fault(&mut self, failure: &Failure) -> Option<Verdict> {
         if !self.via_relay() {
             return None;
@@ -89,7 +90,7 @@ impl Diagnosis {
                     B::RefusedHost,
                     "The relay refuses to forward to this API host.",
                 );
-                None
+                Some(Verdict::RelayMisconfigured)
             }
             Failure::NotApi { detail } => {
                 self.settle(
@@ -97,7 +98,7 @@ impl Diagnosis {
                     B::NotApi,
                     format!("Through the relay came {detail}."),
                 );
-                None
+                Some(Verdict::RelayMisconfigured)
             }
             Failure::TenantUnreachable { .. } => {
                 self.settle(
