@@ -43,7 +43,7 @@
 //!   guide token is refused on the platform's paths and a platform token on the guide's.
 //!
 //! # The relay probe
-//! A relayed diagnosis also sends `GET <relay>/healthz` ([`RequestKind::RelayHealth`]), whose
+//! A relayed diagnosis also sends `GET <relay>/healthz` ([`RequestKind::RelayHealth`](crate::engine::RequestKind::RelayHealth)), whose
 //! URL is empty when the relay template is relative (`/relay/`). The simulation answers every
 //! request whose URL is empty or whose path ends with `/healthz` as that probe: a small JSON body
 //! naming a relay, or [`Fault::NoAnswer`] in [`Scenario::RelayUnreachable`]. The probe carries
