@@ -1,7 +1,7 @@
 //! Reading an answer before any call-specific meaning: is it the API's JSON, a refusal status,
 //! or one of the ways a call fails (no answer, a relay's error, an HTML page, 429, 5xx, timeout)?
 
-use super::check::BranchId;
+use super::check::{BranchId, TokenBranch};
 use super::exchange::{Answer, RequestKind, Response};
 use serde_json::Value;
 
@@ -57,7 +57,7 @@ impl Failure {
             Failure::RelayRefusedHost => BranchId::RelayRefusedHost,
             Failure::RateLimited { .. } => BranchId::RateLimited,
             Failure::ServiceError { .. } => BranchId::ServiceError,
-            Failure::BadCredentials { .. } => BranchId::Refused,
+            Failure::BadCredentials { .. } => TokenBranch::Refused.id(),
             Failure::TokenRejected => BranchId::TokenRejected,
             Failure::Forbidden { .. } => BranchId::Forbidden,
         }

@@ -13,7 +13,8 @@
 //! `machine/mod.rs` holds [`Diagnosis`] and the one dispatcher from phase to handler; each group
 //! of checks has its file under `machine/` (`token.rs`, `discovery.rs`, `user.rs`,
 //! `agent_state.rs`, `other_environment.rs`, ...), named after the [`Check`] that decides its
-//! verdicts; `check/table.rs` lists every branch ([`BranchId`]). `docs/architecture.md` draws the
+//! verdicts; `check/branch.rs` names every branch ([`BranchId`], and one enum per check such as
+//! [`UserBranch`]), `check/table.rs` says what each means. `docs/architecture.md` draws the
 //! layers and lists which file decides each verdict.
 //!
 //! # The checks
@@ -108,7 +109,11 @@ mod tree;
 pub(crate) mod verdict;
 mod words;
 
-pub use check::{Branch, BranchId, Check, CheckNode, Outcome};
+pub use check::{
+    AgentIdBranch, AgentStateBranch, Branch, BranchId, Check, CheckNode, CrossCheckBranch,
+    DiscoveryBranch, InputsBranch, OtherEnvironmentBranch, Outcome, RelayBranch, ScopesBranch,
+    StateListBranch, Taken, TokenBranch, TokenLifetimeBranch, UserBranch,
+};
 pub use exchange::{Answer, Exchange, Request, RequestId, RequestKind, Response};
 pub use machine::{
     Diagnosis, Step, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, REQUIRED_SCOPES,

@@ -2,9 +2,14 @@
 //! check can take, so a page can draw the whole decision tree with the untaken branches dimmed.
 //! The branches themselves are listed in [`table`].
 
+mod branch;
 mod table;
 
-pub use table::BranchId;
+pub use branch::{
+    AgentIdBranch, AgentStateBranch, BranchId, CrossCheckBranch, DiscoveryBranch, InputsBranch,
+    OtherEnvironmentBranch, RelayBranch, ScopesBranch, StateListBranch, Taken, TokenBranch,
+    TokenLifetimeBranch, UserBranch,
+};
 
 use super::exchange::Exchange;
 use super::verdict::Verdict;
@@ -257,6 +262,38 @@ impl CheckNode {
 mod tests {
     use super::table::rows;
     use super::{BranchId, Check};
+
+    #[test]
+    fn each_checks_own_branches_are_its_table_but_the_shared_rows() {
+        use super::branch::own_branches;
+        // The user lookup has every shared row: the call failures, the API refusals, not_run.
+        let user_own = own_branches(Check::User);
+        let shared: Vec<String> = rows(Check::User, |_| true)
+            .into_iter()
+            .map(|b| b.id)
+            .filter(|id| !user_own.iter().any(|o| o.id() == id))
+            .collect();
+        for check in Check::ALL {
+            let own = own_branches(check);
+            let table = rows(check, |_| true);
+            for id in &own {
+                assert!(
+                    table.iter().any(|b| b.id == id.id()),
+                    "{} is not in the table of {}",
+                    id.id(),
+                    check.id()
+                );
+            }
+            for row in &table {
+                assert!(
+                    own.iter().any(|o| o.id() == row.id) || shared.contains(&row.id),
+                    "{} of {} has no variant in its check's enum",
+                    row.id,
+                    check.id()
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_branch_id_is_in_some_table_and_none_twice_in_one() {

@@ -5,8 +5,10 @@
 
 use super::failure::api_status_failure;
 use super::round::{Slot, Target};
-use super::{BranchId as B, Diagnosis, Phase, Settled};
-use crate::engine::check::Check;
+use super::{Diagnosis, Phase, Settled};
+use crate::engine::check::{
+    AgentStateBranch, Check, CrossCheckBranch, OtherEnvironmentBranch, StateListBranch, Taken,
+};
 use crate::engine::classify::Failure;
 use crate::engine::exchange::RequestKind;
 use crate::engine::verdict::Verdict;
@@ -61,8 +63,7 @@ impl Diagnosis {
             }
             Settled::Status { status, .. } if api.is_unknown_id(status) => {
                 self.settle(
-                    Check::AgentState,
-                    B::NotFound,
+                    AgentStateBranch::NotFound,
                     format!("The state endpoint answers {status} for agent {agent}."),
                 );
                 let finding =
@@ -99,8 +100,7 @@ impl Diagnosis {
                     None => "; no agent ID is known for that user".into(),
                 };
                 self.settle(
-                    Check::AgentState,
-                    B::IsUserId,
+                    AgentStateBranch::IsUserId,
                     format!(
                         "No agent {agent} ({status}), but the user lookup knows it as a user{real}{hint}."
                     ),
@@ -112,8 +112,7 @@ impl Diagnosis {
             }
         }
         self.settle(
-            Check::AgentState,
-            B::NotFound,
+            AgentStateBranch::NotFound,
             format!(
                 "The state endpoint answers {status} for agent {agent}, and it is no user ID either."
             ),
@@ -140,26 +139,23 @@ impl Diagnosis {
                     .map(|g| format!(", skill group {g}"))
                     .unwrap_or_default();
                 self.settle(
-                    Check::AgentState,
-                    B::Active,
+                    AgentStateBranch::Active,
                     format!("Agent {agent} is in state {state}{group}."),
                 );
-                self.settle_other(B::NotNeeded, "Not asked: the agent has a session here.");
+                self.settle_other(
+                    OtherEnvironmentBranch::NotNeeded,
+                    "Not asked: the agent has a session here.",
+                );
                 let who = self.agent_label(&agent);
                 match in_list {
                     Some(true) => {
-                        self.settle(
-                            Check::CrossCheck,
-                            B::AgreeIn,
-                            "Both show the agent logged in.",
-                        );
+                        self.settle(CrossCheckBranch::AgreeIn, "Both show the agent logged in.");
                         let finding = format!("{who} is logged in: state {state}{group}.");
                         self.finish(Verdict::LoggedIn, Check::AgentState, finding);
                     }
                     Some(false) => {
                         self.settle(
-                            Check::CrossCheck,
-                            B::Disagree,
+                            CrossCheckBranch::Disagree,
                             "The agent's own endpoint shows a session; the all-agents list does not.",
                         );
                         let finding = format!(
@@ -169,8 +165,7 @@ impl Diagnosis {
                     }
                     None => {
                         self.settle(
-                            Check::CrossCheck,
-                            B::Unknown,
+                            CrossCheckBranch::Unknown,
                             "The all-agents list could not be read to compare.",
                         );
                         let finding = format!(
@@ -182,19 +177,17 @@ impl Diagnosis {
             }
             AgentState::NoSession => {
                 self.settle(
-                    Check::AgentState,
-                    B::NoSession,
+                    AgentStateBranch::NoSession,
                     format!("No active session for agent {agent} ({detail})."),
                 );
                 match (&list, in_list) {
                     (_, Some(true)) => {
                         self.settle(
-                            Check::CrossCheck,
-                            B::Disagree,
+                            CrossCheckBranch::Disagree,
                             "The all-agents list shows a session; the agent's own endpoint does not.",
                         );
                         self.settle_other(
-                            B::NotNeeded,
+                            OtherEnvironmentBranch::NotNeeded,
                             "Not asked: the list shows a session here.",
                         );
                         let finding = format!(
@@ -204,16 +197,14 @@ impl Diagnosis {
                     }
                     (Err(failure), _) => {
                         self.settle(
-                            Check::CrossCheck,
-                            B::Unknown,
+                            CrossCheckBranch::Unknown,
                             "The all-agents list could not be read to compare.",
                         );
                         self.fail(Check::StateList, failure.clone());
                     }
                     (Ok(_), _) => {
                         self.settle(
-                            Check::CrossCheck,
-                            B::AgreeOut,
+                            CrossCheckBranch::AgreeOut,
                             "Neither shows a session for the agent.",
                         );
                         // A LoggedOut entry proves the state was read, whatever the scopes say.
@@ -234,18 +225,20 @@ impl Diagnosis {
         let list = match self.found.list.clone()? {
             Ok(list) => list,
             Err(failure) => {
-                self.settle(Check::StateList, failure.branch(), failure.describe());
+                self.settle(
+                    Taken::new(Check::StateList, failure.branch()),
+                    failure.describe(),
+                );
                 return None;
             }
         };
         if list.is_empty() {
-            self.settle(Check::StateList, B::Empty, "The all-agents list is empty.");
+            self.settle(StateListBranch::Empty, "The all-agents list is empty.");
             return Some(false);
         }
         let Some(agent) = agent else {
             self.settle(
-                Check::StateList,
-                B::NoAgentId,
+                StateListBranch::NoAgentId,
                 format!(
                     "The list was read ({} agent(s)), but the diagnosis ended before an agent ID was known to look for.",
                     list.len()
@@ -258,24 +251,21 @@ impl Diagnosis {
         match entry.map(|a| a.state.clone()) {
             Some(Some(state)) => {
                 self.settle(
-                    Check::StateList,
-                    B::Listed,
+                    StateListBranch::Listed,
                     format!("The list shows agent {agent} in state {state}."),
                 );
                 Some(true)
             }
             Some(None) => {
                 self.settle(
-                    Check::StateList,
-                    B::Absent,
+                    StateListBranch::Absent,
                     format!("The list names agent {agent} with no session (a logged-out entry), beside {others} other agent(s)."),
                 );
                 Some(false)
             }
             None => {
                 self.settle(
-                    Check::StateList,
-                    B::Absent,
+                    StateListBranch::Absent,
                     format!(
                         "Agent {agent} is not in the list, which shows {others} other agent(s)."
                     ),
@@ -309,29 +299,30 @@ impl Diagnosis {
                         .map(|g| format!(", skill group {g}"))
                         .unwrap_or_default();
                     self.settle(
-                        Check::AgentState,
-                        B::Active,
+                        AgentStateBranch::Active,
                         format!("Agent {agent} (as typed) is in state {state}{group}."),
                     );
                 }
                 AgentState::NoSession => self.settle(
-                    Check::AgentState,
-                    B::NoSession,
+                    AgentStateBranch::NoSession,
                     format!("No active session for agent {agent} (as typed; {{}} or empty)."),
                 ),
             },
             Settled::Status { status, .. } if self.api().is_unknown_id(status) => self.settle(
-                Check::AgentState,
-                B::NotFound,
+                AgentStateBranch::NotFound,
                 format!("The state endpoint answers {status} for agent {agent} (as typed)."),
             ),
             Settled::Status { status, .. } => {
                 let failure = api_status_failure(status);
-                self.settle(Check::AgentState, failure.branch(), failure.describe());
+                self.settle(
+                    Taken::new(Check::AgentState, failure.branch()),
+                    failure.describe(),
+                );
             }
-            Settled::Failed(failure) => {
-                self.settle(Check::AgentState, failure.branch(), failure.describe())
-            }
+            Settled::Failed(failure) => self.settle(
+                Taken::new(Check::AgentState, failure.branch()),
+                failure.describe(),
+            ),
         }
     }
 

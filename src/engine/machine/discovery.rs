@@ -2,8 +2,8 @@
 //! API lives. Fails with `discovery_failed` when no tenant is known or the issuer cannot say.
 
 use super::round::{Slot, Target};
-use super::{BranchId as B, BranchId, Diagnosis, Phase, Settled};
-use crate::engine::check::Check;
+use super::{Diagnosis, Phase, Settled};
+use crate::engine::check::{Check, DiscoveryBranch};
 use crate::engine::jwt;
 use crate::engine::verdict::Verdict;
 use crate::profile;
@@ -61,12 +61,12 @@ impl Diagnosis {
             None => {
                 let (branch, summary) = if self.token.id_claims.is_none() {
                     (
-                        B::NoIdToken,
+                        DiscoveryBranch::NoIdToken,
                         "The token answer carries no id_token (and the access token names no tenantId), so the tenant is unknown.",
                     )
                 } else {
                     (
-                        B::NoTenantId,
+                        DiscoveryBranch::NoTenantId,
                         "The id_token (and the access token) name no tenantId, so the tenant is unknown.",
                     )
                 };
@@ -76,8 +76,8 @@ impl Diagnosis {
         }
     }
 
-    fn discovery_failed(&mut self, branch: BranchId, summary: String) {
-        self.settle(Check::Discovery, branch, summary.clone());
+    fn discovery_failed(&mut self, branch: DiscoveryBranch, summary: String) {
+        self.settle(branch, summary.clone());
         self.node_mut(Check::Discovery).fix = Verdict::DiscoveryFailed.fix_for(self.tree.profile);
         self.finish(Verdict::DiscoveryFailed, Check::Discovery, summary);
     }
@@ -106,8 +106,7 @@ impl Diagnosis {
                         format!(" ({})", place.join(", "))
                     };
                     self.settle(
-                        Check::Discovery,
-                        B::Found,
+                        DiscoveryBranch::Found,
                         format!(
                             "Tenant {tenant}: api_endpoint {}{place}.{note}",
                             found.api_endpoint
@@ -120,16 +119,16 @@ impl Diagnosis {
                     self.begin_lookup();
                 }
                 None => self.discovery_failed(
-                    B::NoEndpoint,
+                    DiscoveryBranch::NoEndpoint,
                     format!("The configuration of tenant {tenant} names no usable api_endpoint (an https origin).{note}"),
                 ),
             },
             Settled::Status { status: 404, .. } => self.discovery_failed(
-                B::NotFound,
+                DiscoveryBranch::NotFound,
                 format!("The issuer's cxone-configuration answers 404 for tenant {tenant}.{note}"),
             ),
             Settled::Status { status, .. } => self.discovery_failed(
-                B::Refused,
+                DiscoveryBranch::Refused,
                 format!("The issuer's cxone-configuration answers {status} for tenant {tenant}.{note}"),
             ),
             Settled::Failed(failure) => self.fail(Check::Discovery, failure),

@@ -2,14 +2,14 @@
 //! branch, and the failure decides the verdict (after the relay had its say, in `relay.rs`).
 
 use super::{Diagnosis, Settled};
-use crate::engine::check::Check;
+use crate::engine::check::{Check, Taken};
 use crate::engine::classify::Failure;
 use crate::engine::verdict::Verdict;
 
 impl Diagnosis {
     /// Ends the diagnosis on a call of `check` that gave nothing usable.
     pub(super) fn fail(&mut self, check: Check, failure: Failure) {
-        self.settle(check, failure.branch(), failure.describe());
+        self.settle(Taken::new(check, failure.branch()), failure.describe());
         let via = self.via_relay();
         let verdict = self
             .relay_fault(&failure)

@@ -3,7 +3,7 @@
 
 use super::failure::api_status_failure;
 use super::{BranchId as B, Diagnosis, Phase, Settled};
-use crate::engine::check::{Check, CheckNode, Outcome};
+use crate::engine::check::{AgentIdBranch, Check, CheckNode, Outcome, Taken};
 use crate::engine::tree::{Report, Tree, VerdictReport, SCHEMA_VERSION};
 use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Profile};
@@ -97,12 +97,16 @@ impl Diagnosis {
         if !self.is_settled(Check::AgentId) {
             if let Some(reading) = self.found.lookup.take() {
                 match reading {
-                    Settled::Failed(failure) => {
-                        self.settle(Check::AgentId, failure.branch(), failure.describe())
-                    }
+                    Settled::Failed(failure) => self.settle(
+                        Taken::new(Check::AgentId, failure.branch()),
+                        failure.describe(),
+                    ),
                     Settled::Status { status, .. } if !self.api().is_unknown_id(status) => {
                         let failure = api_status_failure(status);
-                        self.settle(Check::AgentId, failure.branch(), failure.describe())
+                        self.settle(
+                            Taken::new(Check::AgentId, failure.branch()),
+                            failure.describe(),
+                        )
                     }
                     other => {
                         let said = match other {
@@ -110,8 +114,7 @@ impl Diagnosis {
                             _ => "answered".into(),
                         };
                         self.settle(
-                            Check::AgentId,
-                            B::LookupUnused,
+                            AgentIdBranch::LookupUnused,
                             format!("The agent lookup {said}, but the diagnosis ended before it was needed."),
                         )
                     }

@@ -2,7 +2,10 @@
 //! start are settled, and a form that failed validation ends in `invalid_input`.
 
 use super::{BranchId as B, Diagnosis, Phase};
-use crate::engine::check::Check;
+use crate::engine::check::{
+    AgentIdBranch, Check, DiscoveryBranch, InputsBranch, OtherEnvironmentBranch, RelayBranch,
+    UserBranch,
+};
 use crate::engine::tree::Report;
 use crate::engine::verdict::Verdict;
 use crate::relay::Relay;
@@ -43,45 +46,39 @@ impl Diagnosis {
                 inputs.client_id
             )
         };
-        self.settle(Check::Inputs, B::Ok, summary);
+        self.settle(InputsBranch::Ok, summary);
         if !caps.discovery {
             self.settle(
-                Check::Discovery,
-                B::Guide,
+                DiscoveryBranch::Guide,
                 "Not needed: the guide profile's host comes from the tenant name.",
             );
         } else if let Some(host) = &inputs.api_host {
             self.settle(
-                Check::Discovery,
-                B::Overridden,
+                DiscoveryBranch::Overridden,
                 format!("Skipped: the API host field sends every API call to {host}."),
             );
         }
         if !caps.environments {
             let why = api.other_environment(&inputs).err().unwrap_or_default();
             self.settle(
-                Check::OtherEnvironment,
-                B::NoEnvironments,
+                OtherEnvironmentBranch::NoEnvironments,
                 format!("Not asked: {why}."),
             );
         }
         if inputs.relay == Relay::Direct {
             self.settle(
-                Check::Relay,
-                B::Direct,
+                RelayBranch::Direct,
                 "No relay: calls go straight to the API.",
             );
         }
         if inputs.user_id.is_none() {
             self.settle(
-                Check::User,
-                B::NotGiven,
+                UserBranch::NotGiven,
                 "Only an agent ID was given, so the user lookup is skipped.",
             );
             let agent = inputs.agent_id.clone().unwrap_or_default();
             self.settle(
-                Check::AgentId,
-                B::Given,
+                AgentIdBranch::Given,
                 format!("Using the agent ID given: {agent}."),
             );
             self.found.agent_id = Some(agent);
@@ -91,7 +88,7 @@ impl Diagnosis {
 
     /// Ends a diagnosis whose form failed validation: nothing is sent.
     pub(super) fn finish_invalid(&mut self, problems: Vec<String>) {
-        self.settle(Check::Inputs, B::Invalid, problems.join("; "));
+        self.settle(InputsBranch::Invalid, problems.join("; "));
         let finding = format!("Nothing was sent. {}.", problems.join("; "));
         self.finish(Verdict::InvalidInput, Check::Inputs, finding);
     }
@@ -101,7 +98,7 @@ impl Diagnosis {
         let message = "This profile is not supported by this version; nothing was sent. Choose another profile.";
         for node in &mut self.tree.checks {
             if node.id == Check::Inputs {
-                node.settle(B::Unsupported, message);
+                node.settle(InputsBranch::Unsupported.id(), message);
             } else {
                 node.settle(B::NotRun, "Not run: the profile is not supported.");
             }

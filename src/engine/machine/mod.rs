@@ -31,7 +31,7 @@ mod round;
 mod token;
 mod user;
 
-use super::check::{BranchId, Check, CheckNode};
+use super::check::{BranchId, Check, CheckNode, Taken};
 use super::classify::{Failure, Settled};
 use super::exchange::{Answer, Request, RequestId, RequestKind};
 use super::redact::Redactor;
@@ -339,8 +339,10 @@ impl Diagnosis {
             .expect("every check has a node")
     }
 
-    fn settle(&mut self, check: Check, branch: BranchId, summary: impl Into<String>) {
-        self.node_mut(check).settle(branch, summary);
+    /// Settles a check on a branch it takes, with a one-line summary of what was found.
+    fn settle(&mut self, taken: impl Into<Taken>, summary: impl Into<String>) {
+        let taken = taken.into();
+        self.node_mut(taken.check).settle(taken.id, summary);
     }
 
     fn is_settled(&self, check: Check) -> bool {

@@ -4,8 +4,8 @@
 
 use super::failure::describe;
 use super::round::{Slot, Target};
-use super::{BranchId as B, BranchId, Diagnosis, Phase, Settled};
-use crate::engine::check::Check;
+use super::{Diagnosis, Phase, Settled};
+use crate::engine::check::{Check, OtherEnvironmentBranch};
 use crate::engine::verdict::Verdict;
 use crate::inputs::Environment;
 use crate::profile::AgentState;
@@ -21,9 +21,9 @@ enum Elsewhere {
 impl Diagnosis {
     /// Settles `other_environment`, unless the profile has no other environment (then it was
     /// settled `no_environments` at the start).
-    pub(super) fn settle_other(&mut self, branch: BranchId, summary: &str) {
+    pub(super) fn settle_other(&mut self, branch: OtherEnvironmentBranch, summary: &str) {
         if self.api().capabilities().environments {
-            self.settle(Check::OtherEnvironment, branch, summary);
+            self.settle(branch, summary);
         }
     }
 
@@ -34,7 +34,7 @@ impl Diagnosis {
         }
         match self.api().other_environment(self.inputs()) {
             Err(reason) => {
-                self.settle(Check::OtherEnvironment, B::SameHost, reason.clone());
+                self.settle(OtherEnvironmentBranch::SameHost, reason.clone());
                 self.finish_logged_out(Elsewhere::Unknown(reason));
             }
             Ok(env) => {
@@ -47,14 +47,14 @@ impl Diagnosis {
     /// The other environment could not be asked: `logged_out`, saying why.
     fn other_unknown(&mut self, env: Environment, why: String) {
         let summary = format!("Could not check {}: {why}", env.label());
-        self.settle(Check::OtherEnvironment, B::CouldNotCheck, summary.clone());
+        self.settle(OtherEnvironmentBranch::CouldNotCheck, summary.clone());
         self.finish_logged_out(Elsewhere::Unknown(summary));
     }
 
     /// No session on the other environment either: `logged_out`, decided there.
     fn other_logged_out(&mut self, env: Environment, why: String) {
         let summary = format!("No session on {} either: {why}", env.label());
-        self.settle(Check::OtherEnvironment, B::LoggedOut, summary);
+        self.settle(OtherEnvironmentBranch::LoggedOut, summary);
         self.finish_logged_out(Elsewhere::NoSession(env));
     }
 
@@ -129,8 +129,7 @@ impl Diagnosis {
                         .map(|g| format!(", skill group {g}"))
                         .unwrap_or_default();
                     self.settle(
-                        Check::OtherEnvironment,
-                        B::LoggedIn,
+                        OtherEnvironmentBranch::LoggedIn,
                         format!("Logged in on {other}: state {state}{group}."),
                     );
                     let here = self.inputs().environment.label();

@@ -3,8 +3,8 @@
 //! (`relay_unreachable`, `relay_misconfigured`; `cors_blocked` when there is no relay).
 
 use super::round::{Slot, Target};
-use super::{BranchId as B, Diagnosis};
-use crate::engine::check::Check;
+use super::Diagnosis;
+use crate::engine::check::{Check, RelayBranch};
 use crate::engine::classify::Failure;
 use crate::engine::exchange::Answer;
 use crate::engine::verdict::Verdict;
@@ -38,21 +38,18 @@ impl Diagnosis {
         }
         match response {
             Some(r) if r.status == 200 && is_reference_health(&r.body) => self.settle(
-                Check::Relay,
-                B::Reference,
+                RelayBranch::Reference,
                 "The reference relay answers /healthz and forwards calls.",
             ),
             Some(r) => self.settle(
-                Check::Relay,
-                B::Answers,
+                RelayBranch::Answers,
                 format!(
                     "The relay answers (/healthz: {}) and forwards calls.",
                     r.status
                 ),
             ),
             None => self.settle(
-                Check::Relay,
-                B::NoHealth,
+                RelayBranch::NoHealth,
                 "/healthz got no answer, but calls pass through the relay.",
             ),
         }
@@ -70,40 +67,35 @@ impl Diagnosis {
         let verdict = match failure {
             Failure::NoAnswer { .. } if self.relay.probe_up || self.relay.relay_up => {
                 self.settle(
-                    Check::Relay,
-                    B::Blocked,
+                    RelayBranch::Blocked,
                     "The relay answers, but the calls through it get no answer the browser can read.",
                 );
                 Some(Verdict::RelayMisconfigured)
             }
             Failure::NoAnswer { .. } => {
                 self.settle(
-                    Check::Relay,
-                    B::Unreachable,
+                    RelayBranch::Unreachable,
                     "Neither /healthz nor the calls through the relay got any answer.",
                 );
                 Some(Verdict::RelayUnreachable)
             }
             Failure::RelayRefusedHost => {
                 self.settle(
-                    Check::Relay,
-                    B::RefusedHost,
+                    RelayBranch::RefusedHost,
                     "The relay refuses to forward to this API host.",
                 );
                 Some(Verdict::RelayMisconfigured)
             }
             Failure::NotApi { detail } => {
                 self.settle(
-                    Check::Relay,
-                    B::NotApi,
+                    RelayBranch::NotApi,
                     format!("Through the relay came {detail}."),
                 );
                 Some(Verdict::RelayMisconfigured)
             }
             Failure::TenantUnreachable { .. } => {
                 self.settle(
-                    Check::Relay,
-                    B::CannotReachHost,
+                    RelayBranch::CannotReachHost,
                     "The relay answers, but cannot reach the API host.",
                 );
                 None
@@ -112,11 +104,10 @@ impl Diagnosis {
         };
         if !self.is_settled(Check::Relay) {
             if self.relay.probe_up {
-                self.settle(Check::Relay, B::Answers, "The relay answers /healthz.");
+                self.settle(RelayBranch::Answers, "The relay answers /healthz.");
             } else {
                 self.settle(
-                    Check::Relay,
-                    B::Undecided,
+                    RelayBranch::Undecided,
                     "/healthz got no answer, and no call came back through the relay.",
                 );
             }

@@ -4,8 +4,10 @@
 //! in `missing_scope` (decided by `scopes`).
 
 use super::round::{Slot, Target};
-use super::{BranchId as B, Diagnosis, Phase, Settled, REQUIRED_SCOPES, SHORT_LIFETIME_SECS};
-use crate::engine::check::{Check, Outcome};
+use super::{Diagnosis, Phase, Settled, REQUIRED_SCOPES, SHORT_LIFETIME_SECS};
+use crate::engine::check::{
+    Check, OtherEnvironmentBranch, Outcome, ScopesBranch, TokenBranch, TokenLifetimeBranch,
+};
 use crate::engine::classify::Failure;
 use crate::engine::exchange::Answer;
 use crate::engine::jwt;
@@ -63,8 +65,7 @@ impl Diagnosis {
                 self.token.id_claims = cached.id_claims.clone();
                 let left = cached.expires_at_ms.saturating_sub(self.now_ms) / 1000;
                 self.settle(
-                    Check::Token,
-                    B::Reused,
+                    TokenBranch::Reused,
                     format!("Reused the token from the previous run ({left} s left)."),
                 );
                 self.token_facts(Some(left), cached.scope.clone(), true);
@@ -102,8 +103,7 @@ impl Diagnosis {
                         None => String::new(),
                     };
                     self.settle(
-                        Check::Token,
-                        B::Issued,
+                        TokenBranch::Issued,
                         format!("The token endpoint issued a {kind} token{lifetime}."),
                     );
                     self.token_facts(answer.expires_in, answer.scope, false);
@@ -172,7 +172,7 @@ impl Diagnosis {
                     summary.push(' ');
                     summary.push_str(note);
                 }
-                self.settle(Check::Scopes, B::Unknown, summary)
+                self.settle(ScopesBranch::Unknown, summary)
             }
             Some((scopes, source)) => {
                 let missing: Vec<&str> = REQUIRED_SCOPES
@@ -185,19 +185,19 @@ impl Diagnosis {
                     scopes.join(" ")
                 };
                 let branch = if missing.contains(&"agent:state:read") {
-                    B::LacksStateRead
+                    ScopesBranch::LacksStateRead
                 } else if missing.is_empty() {
-                    B::All
+                    ScopesBranch::All
                 } else {
-                    B::LacksOther
+                    ScopesBranch::LacksOther
                 };
                 let summary = if missing.is_empty() {
                     format!("From {source}: {named}.")
                 } else {
                     format!("From {source}: {named}; missing {}.", missing.join(", "))
                 };
-                self.settle(Check::Scopes, branch, summary);
-                if branch != B::All {
+                self.settle(branch, summary);
+                if branch != ScopesBranch::All {
                     self.node_mut(Check::Scopes).fix =
                         Verdict::MissingScope.fix_for(self.tree.profile);
                 }
@@ -232,8 +232,7 @@ impl Diagnosis {
                 None => String::new(),
             };
             self.settle(
-                Check::TokenLifetime,
-                B::Expired,
+                TokenLifetimeBranch::Expired,
                 format!(
                     "The access token's exp claim (JWT) is {ago} in the past: the token has already expired{besides}."
                 ),
@@ -249,8 +248,7 @@ impl Diagnosis {
         let (left, source, other) = match (lifetime_secs, exp_left) {
             (None, None) => {
                 return self.settle(
-                    Check::TokenLifetime,
-                    B::Unknown,
+                    TokenLifetimeBranch::Unknown,
                     "The token answer gives no expires_in, and the access token is no JWT with an exp claim.",
                 )
             }
@@ -262,8 +260,7 @@ impl Diagnosis {
         let besides = other.map(|o| format!(" ({o})")).unwrap_or_default();
         if left < SHORT_LIFETIME_SECS {
             self.settle(
-                Check::TokenLifetime,
-                B::Short,
+                TokenLifetimeBranch::Short,
                 format!("{left} s {source}{besides}: under 5 minutes."),
             );
             self.node_mut(Check::TokenLifetime).fix = vec![
@@ -272,8 +269,7 @@ impl Diagnosis {
             ];
         } else {
             self.settle(
-                Check::TokenLifetime,
-                B::Long,
+                TokenLifetimeBranch::Long,
                 format!("{left} s {source}{besides} ({} min).", left / 60),
             );
         }
@@ -305,7 +301,7 @@ impl Diagnosis {
             return false;
         }
         self.settle_other(
-            B::Scope,
+            OtherEnvironmentBranch::Scope,
             "Not asked: without agent:state:read an empty state means nothing.",
         );
         let finding = "The state calls answered empty, and the token lacks agent:state:read: CXone answers an empty 200 instead of 403 then, so this is no proof the agent is logged out.".to_string();

@@ -4,8 +4,8 @@
 
 use super::failure::api_status_failure;
 use super::round::{Slot, Target};
-use super::{BranchId as B, Diagnosis, Phase, Settled};
-use crate::engine::check::Check;
+use super::{Diagnosis, Phase, Settled};
+use crate::engine::check::{AgentIdBranch, Check, Taken, UserBranch};
 use crate::engine::classify::Failure;
 use crate::engine::verdict::Verdict;
 use crate::profile::{self, IdKind, UserRecord};
@@ -87,7 +87,10 @@ impl Diagnosis {
                 }
                 if worst.0 != Check::User {
                     // The user lookup was answered too: it shows its own failure.
-                    self.settle(Check::User, failure.branch(), failure.describe());
+                    self.settle(
+                        Taken::new(Check::User, failure.branch()),
+                        failure.describe(),
+                    );
                 }
                 self.fail(worst.0, worst.1)
             }
@@ -133,8 +136,7 @@ impl Diagnosis {
         let name = record.name.clone().unwrap_or_else(|| "(no name)".into());
         if record.empty {
             self.settle(
-                Check::User,
-                B::Empty,
+                UserBranch::Empty,
                 "The user lookup answered 200 with an empty record.",
             );
         } else {
@@ -143,8 +145,7 @@ impl Diagnosis {
                 _ => String::new(),
             };
             self.settle(
-                Check::User,
-                B::Found,
+                UserBranch::Found,
                 format!("Found the user: {name}{status}."),
             );
         }
@@ -172,7 +173,7 @@ impl Diagnosis {
             } else {
                 "The user record has no agentId (absent, null or empty).".to_string()
             };
-            self.settle(Check::AgentId, B::NotAnAgent, summary);
+            self.settle(AgentIdBranch::NotAnAgent, summary);
             if record.empty && self.lacks_scope("user:read") {
                 let finding =
                     "The user lookup answered an empty record and the token lacks user:read."
@@ -184,23 +185,19 @@ impl Diagnosis {
         };
         match &inputs.agent_id {
             Some(typed) if profile::same_id(typed, &agent) => self.settle(
-                Check::AgentId,
-                B::Matches,
+                AgentIdBranch::Matches,
                 format!("The agent ID given is the user's agentId: {agent}."),
             ),
             Some(typed) => self.settle(
-                Check::AgentId,
-                B::Mismatch,
+                AgentIdBranch::Mismatch,
                 format!("The user's agentId is {agent}, not {typed} as given; using {agent}."),
             ),
             None if caps.agent_lookup => self.settle(
-                Check::AgentId,
-                B::Present,
+                AgentIdBranch::Present,
                 format!("The user's agent ID is {agent} (from {source})."),
             ),
             None => self.settle(
-                Check::AgentId,
-                B::Present,
+                AgentIdBranch::Present,
                 format!("The user's agentId is {agent}."),
             ),
         }
@@ -237,8 +234,7 @@ impl Diagnosis {
         let hint = self.shape_hint(&user, IdKind::User);
         if listed {
             self.settle(
-                Check::User,
-                B::IsAgentId,
+                UserBranch::IsAgentId,
                 format!("No user {user} ({status}), but the all-agents list has an agent with this ID{hint}."),
             );
             let finding = format!(
@@ -249,8 +245,7 @@ impl Diagnosis {
         if !self.api().could_be(&user, IdKind::Agent) {
             let why = format!("by its shape it cannot be an agent ID either ({user} is no number, and CXone agent IDs are numbers)");
             self.settle(
-                Check::User,
-                B::NotFound,
+                UserBranch::NotFound,
                 format!("No user {user} ({status}); {why}."),
             );
             let finding = format!("The user lookup answers {status} for {user}, and {why}.");
@@ -269,8 +264,7 @@ impl Diagnosis {
         match self.reading(&slots[0]) {
             Settled::Json(json) if self.api().knows_agent(&json) => {
                 self.settle(
-                    Check::User,
-                    B::IsAgentId,
+                    UserBranch::IsAgentId,
                     format!("No user {user} ({status}), but the agent-state endpoint knows it as an agent ID{hint}."),
                 );
                 let finding = format!(
@@ -296,8 +290,7 @@ impl Diagnosis {
                     }
                 };
                 self.settle(
-                    Check::User,
-                    B::NotFound,
+                    UserBranch::NotFound,
                     format!("No user {user} ({status}); {tried}."),
                 );
                 let finding = format!("The user lookup answers {status} for {user}, and {tried}.");
