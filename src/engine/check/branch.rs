@@ -10,8 +10,8 @@ use super::Check;
 macro_rules! branch_ids {
     ($($variant:ident => $id:literal,)*) => {
         /// A branch of a check, by name. Its [`BranchId::id`] is what the tree carries (the
-        /// `branch` of a node, the `id` of a [`Branch`]); the check it belongs to comes from the
-        /// table of that check.
+        /// `branch` of a node, the `id` of a [`Branch`](super::Branch)); the check it belongs to comes from the
+        /// table of that check, or from its own enum ([`UserBranch`], ...).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum BranchId {
             $(
