@@ -30,6 +30,7 @@ pub use forward::{classify, UpstreamError};
 pub use log::LogSink;
 pub use origin::OriginList;
 pub use server::ClientAddr;
+pub use statics::{content_security_policy, inline_script_hashes, PERMISSIONS_POLICY};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -605,5 +606,58 @@ fn host_port(url: &Url) -> String {
     match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A handler that panics answers 500 with CORS headers, and the relay keeps answering.
+    #[tokio::test]
+    async fn a_panic_is_a_500_and_the_relay_goes_on() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (sink, lines) = LogSink::memory();
+        let config = Config {
+            log: sink,
+            allow_origins: OriginList::parse(&["http://page.example"]).unwrap(),
+            ..Config::default()
+        };
+        tokio::spawn(serve(config, listener, std::future::pending()));
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        for _ in 0..3 {
+            let response = client
+                .get(format!("http://{addr}/__test/panic"))
+                .header("origin", "http://page.example")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 500);
+            let headers = response.headers();
+            assert_eq!(
+                headers["access-control-allow-origin"],
+                "http://page.example"
+            );
+            assert_eq!(headers["x-relay-error"], "internal");
+            assert_eq!(headers["content-type"], "application/json");
+            let body: serde_json::Value =
+                serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+            assert_eq!(body["relay_error"], "internal");
+        }
+        let response = client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let lines = lines.lock().unwrap().clone();
+        assert_eq!(lines.len(), 4, "{lines:#?}");
+        assert!(
+            lines[0].contains("GET /__test/panic -> 500 in "),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[0].ends_with("[internal]"), "{}", lines[0]);
     }
 }
