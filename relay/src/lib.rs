@@ -30,7 +30,9 @@ pub use forward::{classify, UpstreamError};
 pub use log::LogSink;
 pub use origin::OriginList;
 pub use server::ClientAddr;
-pub use statics::{content_security_policy, inline_script_hashes, PERMISSIONS_POLICY};
+pub use statics::{
+    content_security_policy, inline_script_hashes, relay_origin, PERMISSIONS_POLICY,
+};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};

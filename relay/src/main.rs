@@ -36,6 +36,9 @@ OPTIONS:
                                http://127.0.0.1:9000) instead, keeping path and query; the original
                                host goes in X-Forwarded-Host and the full target in X-Relay-Target
     --quiet                    No per-request log lines
+    --page-csp DIR             Print the Content-Security-Policy that --serve DIR sends with
+                               DIR/index.html (its inline scripts' hashes, the relay named in
+                               DIR/config.json) and exit: paste it into another web server
     --health-check URL         Ask URL (such as http://127.0.0.1:8080/healthz) and exit 0 if it
                                answers 200, else 1 (for container health checks)
     -h, --help                 This help
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
     };
     let options = match parse_args(&args, &env) {
         Ok(Command::HealthCheck(url)) => return health_check(&url),
+        Ok(Command::PageCsp(dir)) => return page_csp(&dir),
         Ok(Command::Help) => {
             print!("{HELP}");
             return ExitCode::SUCCESS;
@@ -188,11 +192,37 @@ fn health_check(url: &str) -> ExitCode {
     }
 }
 
+/// `--page-csp DIR`: the CSP the relay would send with DIR/index.html.
+fn page_csp(dir: &std::path::Path) -> ExitCode {
+    let html = match std::fs::read(dir.join("index.html")) {
+        Ok(html) => html,
+        Err(err) => {
+            eprintln!("doctor-relay: {}: {err}", dir.join("index.html").display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let relay = std::fs::read(dir.join("config.json"))
+        .ok()
+        .and_then(|text| serde_json::from_slice::<serde_json::Value>(&text).ok())
+        .and_then(|config| {
+            config
+                .get("relay")
+                .and_then(|r| r.as_str())
+                .and_then(agent_state_doctor_relay::relay_origin)
+        });
+    println!(
+        "{}",
+        agent_state_doctor_relay::content_security_policy(Some(&html), relay.as_deref())
+    );
+    ExitCode::SUCCESS
+}
+
 #[derive(Debug)]
 enum Command {
     Help,
     Version,
     HealthCheck(String),
+    PageCsp(PathBuf),
     Run(Box<Options>),
 }
 
@@ -256,6 +286,7 @@ fn parse_args(args: &[String], env: &Env) -> Result<Command, String> {
             "--allow" => patterns.push(value(flag)?),
             "--allow-origin" => origins.push(value(flag)?),
             "--health-check" => return Ok(Command::HealthCheck(value(flag)?)),
+            "--page-csp" => return Ok(Command::PageCsp(PathBuf::from(value(flag)?))),
             "--header-timeout" => config.limits.header_timeout = seconds(flag, &value(flag)?)?,
             "--body-timeout" => config.limits.body_timeout = seconds(flag, &value(flag)?)?,
             "--idle-timeout" => config.limits.idle_timeout = seconds(flag, &value(flag)?)?,
