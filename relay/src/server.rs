@@ -102,6 +102,7 @@ async fn serve_connection(
     let io = TokioIo::new(Watched {
         inner: stream,
         clock: Arc::clone(&clock),
+        replacement: None,
     });
     let service_clock = Arc::clone(&clock);
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
@@ -225,6 +226,12 @@ impl Clock {
         }
     }
 
+    /// Whether no request has reached the relay's service on this connection yet.
+    fn untouched(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.served == 0 && state.serving_since.is_none()
+    }
+
     fn request_started(self: &Arc<Self>) -> ServingGuard {
         self.update(|s| {
             s.serving_since = Some(Instant::now());
@@ -287,10 +294,92 @@ impl http_body::Body for Guarded {
     }
 }
 
-/// The TCP stream, telling the watchdog when bytes arrive.
+/// The TCP stream, telling the watchdog when bytes arrive, and putting the relay's own answer
+/// in place of hyper's when hyper refuses a request by itself.
 struct Watched {
     inner: TcpStream,
     clock: Arc<Clock>,
+    /// The relay's answer being written instead of hyper's, and how much of it is written.
+    replacement: Option<(Vec<u8>, usize)>,
+}
+
+impl Watched {
+    /// hyper answers a request its parser refuses (400 malformed, 414, 431 past its backstop
+    /// limits, 505) by writing a bare status itself, without CORS headers or `X-Relay-Error`, and
+    /// closes. On a connection where no request has reached the relay yet, anything hyper writes
+    /// can only be such an answer, so it is swapped for the relay's own. (On a kept-alive
+    /// connection hyper's bytes cannot be told apart from the tail of the previous answer, so
+    /// there hyper's bare answer goes out; the relay's own limits, well below hyper's, answer
+    /// first in every case a browser can cause.)
+    fn poll_replacement(
+        &mut self,
+        cx: &mut Context<'_>,
+        first: &[u8],
+        len: usize,
+    ) -> Option<Poll<io::Result<usize>>> {
+        if self.replacement.is_none() {
+            if !(first.starts_with(b"HTTP/1.") && self.clock.untouched()) {
+                return None;
+            }
+            let status = first
+                .get(9..12)
+                .and_then(|code| std::str::from_utf8(code).ok())
+                .and_then(|code| code.parse::<u16>().ok())
+                .unwrap_or(400);
+            self.replacement = Some((parser_refusal(status), 0));
+        }
+        let (bytes, written) = self.replacement.as_mut()?;
+        while *written < bytes.len() {
+            match Pin::new(&mut self.inner).poll_write(cx, &bytes[*written..]) {
+                Poll::Ready(Ok(0)) => {
+                    return Some(Poll::Ready(Err(io::ErrorKind::WriteZero.into())))
+                }
+                Poll::Ready(Ok(n)) => *written += n,
+                Poll::Ready(Err(err)) => return Some(Poll::Ready(Err(err))),
+                Poll::Pending => return Some(Poll::Pending),
+            }
+        }
+        // hyper's own bytes are swallowed.
+        Some(Poll::Ready(Ok(len)))
+    }
+}
+
+/// The relay's answer for a request hyper's parser refused with `status`.
+fn parser_refusal(status: u16) -> Vec<u8> {
+    let (status, kind, detail) = match status {
+        414 => (status, "uri-too-long", "the request target is too long"),
+        431 => (
+            status,
+            "headers-too-large",
+            "the request's header is too large",
+        ),
+        _ => (
+            400,
+            "bad-request",
+            "the request is not HTTP/1.1 the relay can read",
+        ),
+    };
+    let mut response = relay_error(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        kind,
+        detail,
+    );
+    add_cors(response.headers_mut(), None, false);
+    let body = serde_json::json!({ "relay_error": kind, "detail": detail }).to_string();
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status().as_u16(),
+        response.status().canonical_reason().unwrap_or("")
+    );
+    for (name, value) in response.headers_mut().iter() {
+        out.push_str(name.as_str());
+        out.push_str(": ");
+        out.push_str(value.to_str().unwrap_or(""));
+        out.push_str("\r\n");
+    }
+    out.push_str("x-content-type-options: nosniff\r\nconnection: close\r\n");
+    out.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+    out.into_bytes()
 }
 
 impl AsyncRead for Watched {
@@ -314,6 +403,9 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        if let Some(done) = self.poll_replacement(cx, buf, buf.len()) {
+            return done;
+        }
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
@@ -330,6 +422,14 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        let first = bufs
+            .iter()
+            .find(|b| !b.is_empty())
+            .map_or(&[][..], |b| &b[..]);
+        let len = bufs.iter().map(|b| b.len()).sum();
+        if let Some(done) = self.poll_replacement(cx, first, len) {
+            return done;
+        }
         Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }
 

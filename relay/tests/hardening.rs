@@ -675,3 +675,45 @@ fn defaults_are_as_documented() {
         assert!(readme.contains(row), "relay/README.md lacks the row {row}");
     }
 }
+
+/// Requests hyper's parser refuses by itself still get CORS headers and a reason.
+#[tokio::test]
+async fn parser_refusals_carry_cors_and_a_reason() {
+    let relay = start_relay(config(&[])).await;
+    let huge = "h".repeat(100 * 1024);
+    for (request, status, kind) in [
+        (
+            "GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n".to_string(),
+            400,
+            "bad-request",
+        ),
+        (
+            "BAD\0 / HTTP/1.1\r\nHost: x\r\n\r\n".to_string(),
+            400,
+            "bad-request",
+        ),
+        (
+            format!("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Huge: {huge}\r\n\r\n"),
+            431,
+            "headers-too-large",
+        ),
+    ] {
+        let mut stream = TcpStream::connect(relay.addr).await.unwrap();
+        let _ = stream.write_all(request.as_bytes()).await;
+        let (text, _) = read_until_closed(&mut stream).await;
+        assert!(text.starts_with(&format!("HTTP/1.1 {status} ")), "{text}");
+        assert!(
+            text.contains(&format!("x-relay-error: {kind}\r\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains("access-control-allow-origin: *\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("access-control-expose-headers: "), "{text}");
+        let body = text.split("\r\n\r\n").nth(1).unwrap();
+        let json: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(json["relay_error"], kind);
+    }
+    healthz_answers(relay.addr).await;
+}
