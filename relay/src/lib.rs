@@ -228,14 +228,14 @@ async fn front(State(shared): State<Arc<Shared>>, request: Request, next: Next) 
             .contains_key("access-control-request-private-network");
 
     let (mut response, what) = match refusal(&shared, &request, area, origin_allowed) {
-        Some(response) => (response, log::describe_path(&path, query.as_deref())),
+        Some(response) => (response, describe_request(&path, query.as_deref())),
         None => {
             let mut response = next.run(request).await;
             let what = response
                 .extensions_mut()
                 .remove::<LogWhat>()
                 .map(|w| w.0)
-                .unwrap_or_else(|| log::describe_path(&path, query.as_deref()));
+                .unwrap_or_else(|| describe_request(&path, query.as_deref()));
             (response, what)
         }
     };
@@ -270,6 +270,21 @@ async fn front(State(shared): State<Arc<Shared>>, request: Request, next: Next) 
         relay_error,
     }));
     response
+}
+
+/// What the log says a request asked for when the handler did not say (a refusal at the front
+/// door, a panic): a relay target as `describe_target` writes it (no user-info, no query
+/// values), never the raw path, where `https://user:password@host` could stand.
+fn describe_request(path: &str, query: Option<&str>) -> String {
+    match target::route(path, query) {
+        Route::Relay(raw) => match target::parse_target(&raw) {
+            Ok(url) => log::describe_target(&url),
+            Err(TargetError::UserInfo) => "relay (target with user-info)".into(),
+            Err(TargetError::Bad(_)) => "relay (unreadable target)".into(),
+        },
+        Route::NoTarget => log::describe_path("/relay/", query),
+        Route::Health | Route::Other => log::describe_path(path, query),
+    }
 }
 
 /// The relay's own refusals, checked before anything else runs.

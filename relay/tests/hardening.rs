@@ -614,6 +614,15 @@ async fn bare_query_tokens_and_huge_methods_stay_out_of_the_log() {
     ] {
         let _ = raw(relay.addr, path).await;
     }
+    // Refused at the front door (an origin it does not take): the target is still written
+    // without its user-info.
+    let response = client()
+        .get(relay.url("/relay/https://user:PASSWORD-IN-PATH@a.nicecxone.com/x?k=QUERY-VALUE"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
     let method = "M".repeat(10 * 1024);
     let mut stream = TcpStream::connect(relay.addr).await.unwrap();
     stream
@@ -630,16 +639,25 @@ async fn bare_query_tokens_and_huge_methods_stay_out_of_the_log() {
         &text[..text.len().min(200)]
     );
     let logs = relay.logs();
-    assert_eq!(logs.len(), 4, "{logs:#?}");
+    assert_eq!(logs.len(), 5, "{logs:#?}");
     for line in &logs {
         assert!(!line.contains("BARE-TOKEN"), "{line}");
+        assert!(
+            !line.contains("PASSWORD-IN-PATH") && !line.contains("QUERY-VALUE"),
+            "{line}"
+        );
         assert!(line.len() < 400, "a {}-byte log line", line.len());
     }
     assert!(logs[0].contains(" GET /healthz?* -> 200 "), "{}", logs[0]);
     assert!(
-        logs[3].contains(&format!(" {}... /healthz -> 405 ", "M".repeat(64))),
+        logs[3].contains(" GET relay (target with user-info) -> 403 "),
         "{}",
         logs[3]
+    );
+    assert!(
+        logs[4].contains(&format!(" {}... /healthz -> 405 ", "M".repeat(64))),
+        "{}",
+        logs[4]
     );
 }
 
