@@ -480,12 +480,10 @@ async fn dispatch(shared: &Shared, request: Request) -> (Response<Body>, String)
 
     let (parts, body) = request.into_parts();
     let read = read_body(body, &parts.headers, config.max_body);
-    let body = match tokio::time::timeout(config.limits.body_timeout, read)
-        .await
-        .unwrap_or_else(|_| Err(body_timeout(config.limits.body_timeout)))
-    {
-        Ok(body) => body,
-        Err(response) => return (response, what),
+    let body = match tokio::time::timeout(config.limits.body_timeout, read).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(response)) => return (response, what),
+        Err(_) => return (body_timeout(config.limits.body_timeout), what),
     };
     let response = forward::forward(
         config,
