@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 trunk build --release
-cargo build --release -p agent-state-doctor-relay --bin doctor-relay
+# The relay's own profile: like release, but a panic unwinds (a 500) instead of aborting.
+cargo build --profile relay -p agent-state-doctor-relay --bin doctor-relay
 echo "Agent State Doctor: open http://127.0.0.1:8080 (Ctrl+C stops)"
-exec target/release/doctor-relay --listen 127.0.0.1:8080 --serve dist "$@"
+exec target/relay/doctor-relay --listen 127.0.0.1:8080 --serve dist "$@"

@@ -80,6 +80,12 @@ impl Pattern {
             if suffix.starts_with('[') || suffix.parse::<std::net::Ipv4Addr>().is_ok() {
                 return Err(err("a wildcard needs a domain name after *."));
             }
+            if is_public_suffix(suffix) {
+                return Err(err(&format!(
+                    "*.{suffix} covers a public suffix (every site registered under {suffix}); \
+                     name your own domain, such as *.example.{suffix}"
+                )));
+            }
             HostPattern::Subdomains(format!(".{suffix}"))
         } else if host.contains('*') {
             return Err(err(
@@ -134,6 +140,105 @@ impl fmt::Display for Pattern {
             PortPattern::Any => write!(f, ":*"),
             PortPattern::Exact(p) => write!(f, ":{p}"),
         }
+    }
+}
+
+/// Public suffixes with more than one label, under which anyone can register a name. A small
+/// hand-written selection of the Public Suffix List (publicsuffix.org), not the list itself:
+/// the common second-level registries, and shared hosting domains where every customer gets a
+/// subdomain. Single labels (`com`, `uk`, `dev`) are all treated as public, and so is any
+/// `com.XX`-style pair of a generic second level and a two-letter country code.
+const PUBLIC_SUFFIXES: &[&str] = &[
+    // Country registries whose second level is not a generic word.
+    "nhs.uk",
+    "police.uk",
+    "sch.uk",
+    "asn.au",
+    "id.au",
+    "csiro.au",
+    "lg.jp",
+    "ed.jp",
+    "ad.jp",
+    "gr.jp",
+    "lg.kr",
+    "re.kr",
+    "pe.kr",
+    "in.th",
+    "go.th",
+    "gv.at",
+    "priv.at",
+    "qc.ca",
+    "on.ca",
+    "bc.ca",
+    "gouv.fr",
+    "asso.fr",
+    "k12.ca.us",
+    "ny.us",
+    "ca.us",
+    "tx.us",
+    "blogspot.com",
+    // Shared hosting: every customer is a subdomain.
+    "github.io",
+    "githubusercontent.com",
+    "gitlab.io",
+    "herokuapp.com",
+    "herokudns.com",
+    "azurewebsites.net",
+    "azureedge.net",
+    "azurestaticapps.net",
+    "cloudapp.net",
+    "trafficmanager.net",
+    "blob.core.windows.net",
+    "cloudfront.net",
+    "amazonaws.com",
+    "s3.amazonaws.com",
+    "elasticbeanstalk.com",
+    "elb.amazonaws.com",
+    "appspot.com",
+    "firebaseapp.com",
+    "web.app",
+    "run.app",
+    "cloudfunctions.net",
+    "vercel.app",
+    "now.sh",
+    "netlify.app",
+    "netlify.com",
+    "pages.dev",
+    "workers.dev",
+    "fly.dev",
+    "onrender.com",
+    "glitch.me",
+    "repl.co",
+    "ngrok.io",
+    "ngrok-free.app",
+    "duckdns.org",
+    "dyndns.org",
+    "no-ip.org",
+    "ddns.net",
+    "myshopify.com",
+    "wordpress.com",
+    "wixsite.com",
+    "surge.sh",
+    "readthedocs.io",
+    "digitaloceanspaces.com",
+    "ondigitalocean.app",
+    "pythonanywhere.com",
+];
+
+/// Generic words used as a second level under country codes (`co.uk`, `com.au`, `ne.jp`).
+const GENERIC_SECOND_LEVELS: &[&str] = &[
+    "ac", "biz", "co", "com", "edu", "gen", "go", "gob", "gouv", "gov", "govt", "info", "int",
+    "ltd", "me", "mil", "ne", "net", "nic", "nom", "or", "org", "plc", "sch",
+];
+
+/// Whether `domain` (lowercase, no trailing dot) is a public suffix: a wildcard over it would
+/// allow everybody's sites.
+pub fn is_public_suffix(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    match labels.as_slice() {
+        [_] => true,
+        [second, country] if country.len() == 2 && GENERIC_SECOND_LEVELS.contains(second) => true,
+        _ => PUBLIC_SUFFIXES.contains(&domain),
     }
 }
 
@@ -309,5 +414,34 @@ mod tests {
             assert!(Pattern::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(Allowlist::parse(&[""]).unwrap() == Allowlist::defaults());
+    }
+
+    #[test]
+    fn wildcards_over_public_suffixes_are_refused() {
+        for bad in [
+            "*.com",
+            "*.uk",
+            "*.co.uk",
+            "*.com.au",
+            "*.co.jp",
+            "*.com.br",
+            "https://*.org.uk:*",
+            "*.github.io",
+            "*.azurewebsites.net",
+            "*.COM",
+        ] {
+            let why = Pattern::parse(bad).expect_err(bad);
+            assert!(why.contains("public suffix"), "{bad}: {why}");
+        }
+        for good in [
+            "*.nicecxone.com",
+            "*.example.co.uk",
+            "*.acme.com.au",
+            "*.tenant.github.io",
+            "com",
+            "localhost",
+        ] {
+            assert!(Pattern::parse(good).is_ok(), "{good}");
+        }
     }
 }

@@ -63,19 +63,25 @@ pub struct Entry<'a> {
     pub relay_error: Option<&'a str>,
 }
 
+/// The most characters any one field of a log line takes (a method, a host, a path, a query
+/// key, an error kind); longer is cut with `...`, so a 10 KB method makes no 10 KB line.
+pub const FIELD_MAX: usize = 64;
+/// The most query keys written; more become `&...`.
+const QUERY_KEYS_MAX: usize = 10;
+
 /// `2025-01-31T12:00:00Z GET acme.nicecxone.com/oauth/token -> 200 in 123 ms`
 pub fn format_line(entry: &Entry<'_>) -> String {
     let mut line = format!(
         "{} {} {} -> {} in {} ms",
         utc_now(),
-        entry.method,
+        clip(entry.method, FIELD_MAX),
         entry.what,
         entry.status,
         entry.elapsed_ms
     );
     if let Some(kind) = entry.relay_error {
         line.push_str(" [");
-        line.push_str(kind);
+        line.push_str(&clip(kind, FIELD_MAX));
         line.push(']');
     }
     line
@@ -84,11 +90,11 @@ pub fn format_line(entry: &Entry<'_>) -> String {
 /// `host[:port]/path[?key=*&key=*]` for a relay target: no user-info, no query values.
 pub fn describe_target(url: &Url) -> String {
     let mut out = String::from("relay ");
-    out.push_str(url.host_str().unwrap_or("?"));
+    out.push_str(&clip(url.host_str().unwrap_or("?"), FIELD_MAX));
     if let Some(port) = url.port() {
         out.push_str(&format!(":{port}"));
     }
-    out.push_str(&clip(url.path(), 200));
+    out.push_str(&clip(url.path(), FIELD_MAX));
     if let Some(query) = url.query() {
         out.push_str(&redact_query(query));
     }
@@ -97,23 +103,28 @@ pub fn describe_target(url: &Url) -> String {
 
 /// A request path for a static file or a refused call, without its query values.
 pub fn describe_path(path: &str, query: Option<&str>) -> String {
-    let mut out = clip(path, 200);
+    let mut out = clip(path, FIELD_MAX);
     if let Some(query) = query {
         out.push_str(&redact_query(query));
     }
     out
 }
 
+/// Keys only: `a=1&b=2` is `?a=*&b=*`. A part without `=` (`?s3cr3t`) may be a bare token, so
+/// it is written as `*` alone.
 fn redact_query(query: &str) -> String {
-    let keys: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .take(20)
-        .map(|pair| {
-            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-            format!("{}=*", clip(key, 40))
+    let parts: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+    let mut keys: Vec<String> = parts
+        .iter()
+        .take(QUERY_KEYS_MAX)
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) => format!("{}=*", clip(key, FIELD_MAX)),
+            None => "*".to_string(),
         })
         .collect();
+    if parts.len() > QUERY_KEYS_MAX {
+        keys.push("...".to_string());
+    }
     format!("?{}", keys.join("&"))
 }
 
@@ -185,6 +196,40 @@ mod tests {
         assert!(line.ends_with(" POST relay acme.nicecxone.com:8443/oauth/token?client_secret=*&grant_type=* -> 502 in 12 ms [dns]"), "{line}");
         assert!(!line.contains("s3cr3t"));
         assert_eq!(describe_path("/a\nb", Some("k=v")), "/a?b?k=*");
+    }
+
+    #[test]
+    fn bare_query_tokens_are_redacted() {
+        assert_eq!(describe_path("/", Some("BARE-TOKEN-1&k=v&&x")), "/?*&k=*&*");
+        let url = Url::parse("https://a.nicecxone.com/x?BARE-TOKEN-2").unwrap();
+        assert_eq!(describe_target(&url), "relay a.nicecxone.com/x?*");
+    }
+
+    #[test]
+    fn every_field_is_bounded() {
+        let huge = "M".repeat(10_000);
+        let path = format!("/{}", "p".repeat(10_000));
+        let query = (0..1000)
+            .map(|i| format!("{}{i}=v", "k".repeat(500)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let what = describe_path(&path, Some(&query));
+        let line = format_line(&Entry {
+            method: &huge,
+            what: &what,
+            status: 200,
+            elapsed_ms: 1,
+            relay_error: Some(&huge),
+        });
+        assert!(line.len() < 2000, "{} bytes: {line}", line.len());
+        assert!(line.contains(&format!(" {}... ", "M".repeat(FIELD_MAX))));
+        let url = Url::parse(&format!(
+            "https://{}.example/{}",
+            "h".repeat(60),
+            "p".repeat(500)
+        ))
+        .unwrap();
+        assert!(describe_target(&url).len() < 200);
     }
 
     #[test]

@@ -57,8 +57,12 @@ pub(crate) fn route(path: &str, query: Option<&str>) -> Route {
     }
 }
 
+/// Compared as bytes: slicing the text at `scheme.len()` could fall inside a multi-byte
+/// character and panic (found by the property tests below).
 fn has_scheme(text: &str, scheme: &str) -> bool {
-    text.len() >= scheme.len() && text[..scheme.len()].eq_ignore_ascii_case(scheme)
+    text.as_bytes()
+        .get(..scheme.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(scheme.as_bytes()))
 }
 
 fn looks_like_target(rest: &str) -> bool {
@@ -197,5 +201,104 @@ mod tests {
             parse_target("file:///etc/passwd"),
             Err(TargetError::Bad(_))
         ));
+    }
+
+    mod properties {
+        use super::super::*;
+        use crate::allow::Allowlist;
+        use proptest::prelude::*;
+
+        /// Paths and queries a client could send: mostly relay-shaped, with the characters
+        /// that open-proxy tricks are made of.
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("https://".to_string()),
+                Just("http://".to_string()),
+                Just("https:/".to_string()),
+                Just("https%3A%2F%2F".to_string()),
+                Just("acme.nicecxone.com".to_string()),
+                Just("nicecxone.com".to_string()),
+                Just("evil.com".to_string()),
+                Just("127.0.0.1".to_string()),
+                Just("[::1]".to_string()),
+                Just("2130706433".to_string()),
+                Just("xn--nxasmq6b.com".to_string()),
+                Just(":443".to_string()),
+                Just(":8443".to_string()),
+                prop::sample::select(vec![
+                    "@", "#", "?", "/", "\\", ".", "%", "%2e", "%40", "%2F", "%00", "&", "=",
+                    "url=", ":", " ", "\t", "..", "*", "\u{ff0e}", "\u{3002}",
+                ])
+                .prop_map(str::to_string),
+                "[a-z0-9.-]{0,12}",
+                any::<String>(),
+            ]
+        }
+
+        fn text() -> impl Strategy<Value = String> {
+            prop::collection::vec(piece(), 0..10).prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            /// Whatever arrives, reading it never panics, and a target that reads as a URL is
+            /// relayed only if the allowlist allows exactly that URL: an allowed one is an
+            /// http(s) URL without user-info on an allowed host and port.
+            #[test]
+            fn any_path_and_query(path in text(), query in proptest::option::of(text()),
+                                  under_relay in any::<bool>()) {
+                let path = if under_relay { format!("/relay/{path}") } else { format!("/{path}") };
+                let list = Allowlist::defaults();
+                let local = Allowlist::parse(&["http://127.0.0.1:*", "*.example.co.uk"]).unwrap();
+                if let Route::Relay(raw) = route(&path, query.as_deref()) {
+                    if let Ok(url) = parse_target(&raw) {
+                        prop_assert!(url.scheme() == "https" || url.scheme() == "http");
+                        prop_assert!(url.username().is_empty() && url.password().is_none());
+                        prop_assert!(url.fragment().is_none());
+                        if list.allows(&url) {
+                            let host = url.host_str().unwrap().to_string();
+                            prop_assert_eq!(url.scheme(), "https");
+                            prop_assert_eq!(url.port_or_known_default(), Some(443));
+                            prop_assert!(
+                                [".nicecxone.com", ".niceincontact.com", ".nice-incontact.com"]
+                                    .iter()
+                                    .any(|s| host.ends_with(s) && host.len() > s.len()),
+                                "{} allowed by the defaults", url
+                            );
+                            prop_assert!(matches!(url.host(), Some(url::Host::Domain(_))));
+                            // What is checked is what is requested: it reads back the same.
+                            let again = parse_target(url.as_str()).unwrap();
+                            prop_assert_eq!(again, url.clone());
+                        }
+                        if local.allows(&url) {
+                            let host = url.host_str().unwrap();
+                            prop_assert!(
+                                (url.scheme() == "http" && host == "127.0.0.1")
+                                    || (url.scheme() == "https"
+                                        && host.ends_with(".example.co.uk")
+                                        && url.port_or_known_default() == Some(443)),
+                                "{} allowed by the local list", url
+                            );
+                        }
+                    }
+                }
+            }
+
+            /// The same for targets given whole (the `{url}` style after decoding).
+            #[test]
+            fn any_target(raw in text()) {
+                let list = Allowlist::defaults();
+                if let Ok(url) = parse_target(&raw) {
+                    if list.allows(&url) {
+                        let host = url.host_str().unwrap();
+                        prop_assert!(host.ends_with(".nicecxone.com")
+                            || host.ends_with(".niceincontact.com")
+                            || host.ends_with(".nice-incontact.com"), "{}", url);
+                        prop_assert!(url.username().is_empty() && url.password().is_none());
+                    }
+                }
+            }
+        }
     }
 }

@@ -347,9 +347,9 @@ async fn allowlist_patterns_name_scheme_and_port() {
 
 #[tokio::test]
 async fn unknown_host_is_a_dns_error() {
-    let relay = start_relay(config(&["https://*.invalid"])).await;
+    let relay = start_relay(config(&["https://*.relay-test.invalid"])).await;
     let response = client()
-        .get(relay.url("/relay/https://tenant.invalid/oauth/token"))
+        .get(relay.url("/relay/https://tenant.relay-test.invalid/oauth/token"))
         .header("origin", ORIGIN)
         .send()
         .await
@@ -357,7 +357,7 @@ async fn unknown_host_is_a_dns_error() {
     assert_cors(response.headers(), ORIGIN);
     let (status, kind, detail) = relay_error(response).await;
     assert_eq!((status, kind.as_str()), (502, "dns"), "{detail}");
-    assert!(detail.contains("tenant.invalid"), "{detail}");
+    assert!(detail.contains("tenant.relay-test.invalid"), "{detail}");
 }
 
 #[tokio::test]
@@ -568,7 +568,7 @@ async fn upstream_override_keeps_the_original_host_in_headers() {
 #[tokio::test]
 async fn log_lines_hold_no_secrets() {
     let up = upstream().await;
-    let mut cfg = config(&["http://127.0.0.1:*", "https://*.invalid"]);
+    let mut cfg = config(&["http://127.0.0.1:*", "https://*.relay-test.invalid"]);
     cfg.max_body = 1024;
     let relay = start_relay(cfg).await;
     let secret_header = "Bearer eyJhbGciOiJub25lIn0.SECRET-TOKEN-42.";
@@ -594,7 +594,7 @@ async fn log_lines_hold_no_secrets() {
         ),
         (
             "GET",
-            "/relay/https://tenant.invalid/x?token=QUERY-SECRET-7".to_string(),
+            "/relay/https://tenant.relay-test.invalid/x?token=QUERY-SECRET-7".to_string(),
             502,
         ),
         (
@@ -656,7 +656,7 @@ async fn log_lines_hold_no_secrets() {
         logs[0]
     );
     assert!(
-        logs[2].contains("GET relay tenant.invalid/x?token=* -> 502 in ")
+        logs[2].contains("GET relay tenant.relay-test.invalid/x?token=* -> 502 in ")
             && logs[2].ends_with("ms [dns]"),
         "{}",
         logs[2]

@@ -1,7 +1,7 @@
 //! Test helpers: a relay and a recording upstream, both in-process on 127.0.0.1.
 #![allow(dead_code)]
 
-use agent_state_doctor_relay::{Allowlist, Config, LogSink};
+use agent_state_doctor_relay::{Allowlist, Config, LogSink, OriginList};
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -129,10 +129,14 @@ impl Relay {
     }
 }
 
-/// A config allowing the given patterns, logging to memory.
+/// The pages the tests call from: taken by `config`, with the defaults (own origin, `null`).
+pub const TEST_ORIGINS: [&str; 3] = ["http://page.example", "https://public.example", "null"];
+
+/// A config allowing the given patterns, taking calls from `TEST_ORIGINS`, logging to memory.
 pub fn config(allow: &[&str]) -> Config {
     Config {
         allow: Allowlist::parse(allow).unwrap(),
+        allow_origins: OriginList::parse(&TEST_ORIGINS).unwrap(),
         log: LogSink::off(),
         ..Config::default()
     }
