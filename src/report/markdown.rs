@@ -285,13 +285,11 @@ fn inline(text: &str) -> String {
     let mut out = String::with_capacity(one_line.len());
     let mut chars = one_line.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            out.push('\\');
-        } else if c == '<'
+        let tag_like = c == '<'
             && chars
                 .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/')
-        {
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/');
+        if c == '\\' || tag_like {
             out.push('\\');
         }
         out.push(c);
