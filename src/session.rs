@@ -137,6 +137,7 @@ impl Tone {
         }
     }
 
+    /// The class name, as the stylesheet knows it.
     pub fn as_str(self) -> &'static str {
         match self {
             Tone::Pass => "pass",
@@ -207,26 +208,32 @@ impl Session {
 
     // ----- reading -----
 
+    /// The form as typed (in demo mode, the scenario's form).
     pub fn form(&self) -> &Form {
         &self.form
     }
 
+    /// The real tenant or the demo scenario.
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
+    /// True while a demo scenario fills the form: nothing leaves the page.
     pub fn is_demo(&self) -> bool {
         matches!(self.mode, Mode::Demo(_))
     }
 
+    /// What the last link did, for the notices above the form.
     pub fn notice(&self) -> &LinkNotice {
         &self.notice
     }
 
+    /// What the last request for a run led to.
     pub fn attempt(&self) -> &Attempt {
         &self.attempt
     }
 
+    /// True when the page runs inside a frame.
     pub fn is_framed(&self) -> bool {
         self.framed
     }
