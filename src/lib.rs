@@ -11,6 +11,7 @@ pub mod percent;
 pub mod profile;
 pub mod relay;
 pub mod report;
+pub mod session;
 pub mod sim;
 pub mod url;
 

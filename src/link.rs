@@ -33,7 +33,8 @@ impl LinkRead {
 }
 
 /// Reads the query string and the fragment (either may start with `?`/`#` or not) over `base`.
-/// Fragment values win over query values.
+/// Fragment values win over query values. Pairs are split on `&` and `;`; keys are read the
+/// forgiving way ([`normalize_key`]) so that no spelling of a secret key slips through.
 pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
     let mut result = LinkRead {
         form: base.clone(),
@@ -42,19 +43,34 @@ pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
         unknown: Vec::new(),
         rerouted: Vec::new(),
     };
-    for (key, value) in
-        pairs(query.trim_start_matches('?')).chain(pairs(fragment.trim_start_matches('#')))
+    let mut unreadable = false;
+    for pair in pairs(query.trim_start_matches('?')).chain(pairs(fragment.trim_start_matches('#')))
     {
-        if is_secret_key(&key) {
-            result.had_secret = true;
-        } else if let Some(field) = field_for_key(&key) {
-            result.form.set(field, &value);
-            if !result.set.contains(&field) {
-                result.set.push(field);
+        match pair {
+            Pair::Secret => result.had_secret = true,
+            Pair::Known(field, value) => {
+                result.form.set(field, &value);
+                if !result.set.contains(&field) {
+                    result.set.push(field);
+                }
             }
-        } else if !key.is_empty() && !result.unknown.contains(&key) {
-            result.unknown.push(key);
+            Pair::Unknown(key) => {
+                if key.is_empty() {
+                    continue;
+                }
+                if shows_as_typed(&key) {
+                    if !result.unknown.contains(&key) {
+                        result.unknown.push(key);
+                    }
+                } else {
+                    unreadable = true;
+                }
+            }
         }
+    }
+    if unreadable {
+        // Never echo a key that does not look like a plain name: it may be a pasted value.
+        result.unknown.push(UNREADABLE_KEY.into());
     }
     result
         .set
@@ -67,6 +83,12 @@ pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
         .collect();
     result
 }
+
+/// How the unknown-keys notice names a key it will not echo.
+pub const UNREADABLE_KEY: &str = "(a key that is not a plain name)";
+
+/// How many times a key is percent-decoded at most: enough for any honest double encoding.
+pub const MAX_KEY_DECODES: usize = 4;
 
 /// The fragment (without `#`) that reproduces the form's non-secret fields for its profile.
 /// Empty fields are left out; the profile is written only when it is not the default.
@@ -99,27 +121,106 @@ pub fn scrub(query: &str, fragment: &str) -> (String, String) {
 }
 
 fn scrub_one(part: &str) -> String {
-    part.split('&')
-        .filter(|pair| {
-            let key = pair.split('=').next().unwrap_or("");
-            !pair.is_empty() && !is_secret_key(&percent::decode(key))
-        })
+    split_pairs(part)
+        .filter(|pair| !matches!(classify(pair), Pair::Secret))
         .collect::<Vec<_>>()
         .join("&")
 }
 
-fn pairs(part: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    part.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (
-            percent::decode(key).trim().to_ascii_lowercase(),
-            percent::decode(value),
-        )
-    })
+/// One `key=value` of a link, read.
+enum Pair {
+    /// A secret key, in whatever spelling, or a key that could not be read to the end.
+    Secret,
+    Known(Field, String),
+    /// A key the page does not know, normalised.
+    Unknown(String),
 }
 
-fn is_secret_key(key: &str) -> bool {
-    SECRET_KEYS.contains(&key.trim().to_ascii_lowercase().as_str())
+/// The pairs of a query or fragment: separated by `&` or `;`, empty ones skipped.
+fn split_pairs(part: &str) -> impl Iterator<Item = &str> {
+    part.split(['&', ';']).filter(|pair| !pair.is_empty())
+}
+
+fn pairs(part: &str) -> impl Iterator<Item = Pair> + '_ {
+    split_pairs(part).map(classify)
+}
+
+fn classify(pair: &str) -> Pair {
+    let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+    let Some(key) = normalize_key(raw_key) else {
+        return Pair::Secret;
+    };
+    if is_secret_key(&key) {
+        return Pair::Secret;
+    }
+    let value = percent::decode(raw_value);
+    // A value that hides a secret pair (`tenant=acme%26client_secret%3Dx`) is dropped whole.
+    if hides_secret_pair(&value) {
+        return Pair::Secret;
+    }
+    match field_for_key(&key) {
+        Some(field) => Pair::Known(field, value),
+        None => Pair::Unknown(key),
+    }
+}
+
+/// A link key as the page compares it: percent-decoded until it stops changing (at most
+/// [`MAX_KEY_DECODES`] times), cut at an `=` it decoded to, `[...]` suffixes dropped, whitespace
+/// and control characters removed, lowercased. `None` when it still changes after the bound:
+/// such a key is treated as a secret.
+pub fn normalize_key(raw: &str) -> Option<String> {
+    let mut key = raw.to_string();
+    let mut settled = false;
+    for _ in 0..=MAX_KEY_DECODES {
+        let next = percent::decode(&key);
+        if next == key {
+            settled = true;
+            break;
+        }
+        key = next;
+    }
+    if !settled {
+        return None;
+    }
+    let key = key.split(['=', '&', ';']).next().unwrap_or("");
+    let key = key.split('[').next().unwrap_or("");
+    Some(
+        key.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .flat_map(char::to_lowercase)
+            .collect(),
+    )
+}
+
+/// Whether a normalised key names a secret: one of [`SECRET_KEYS`], or anything that reads like
+/// a secret, password or token once separators are ignored (`client-secret`, `ClientSecret`).
+pub fn is_secret_key(key: &str) -> bool {
+    let squashed: String = key
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    SECRET_KEYS.contains(&key)
+        || ["secret", "password", "passwd", "token"]
+            .iter()
+            .any(|word| squashed.contains(word))
+}
+
+fn hides_secret_pair(value: &str) -> bool {
+    value.contains(['=', '&', ';', '%'])
+        && split_pairs(value).any(|pair| {
+            let key = pair.split('=').next().unwrap_or("");
+            // Only a plain name counts as a key here: a URL before its `?x=` is no key.
+            normalize_key(key).is_none_or(|k| shows_as_typed(&k) && is_secret_key(&k))
+        })
+}
+
+/// Keys the unknown-keys notice may show as they are: short plain names.
+fn shows_as_typed(key: &str) -> bool {
+    key.len() <= 32
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn field_for_key(key: &str) -> Option<Field> {

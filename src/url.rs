@@ -56,11 +56,11 @@ impl AbsoluteUrl {
         }
     }
 
-    /// Loopback names, the only hosts where plain `http` is accepted.
+    /// Loopback, the only hosts where plain `http` is accepted: the name `localhost`, the IPv6
+    /// literal `[::1]`, and IPv4 literals in `127.0.0.0/8` written as four plain decimal parts.
+    /// A name that merely starts with `127.` (`127.evil.example`) is a DNS name anyone can own.
     pub fn is_localhost(&self) -> bool {
-        matches!(self.host.as_str(), "localhost" | "[::1]")
-            || self.host.starts_with("127.")
-            || self.host.ends_with(".localhost")
+        matches!(self.host.as_str(), "localhost" | "[::1]") || is_loopback_ipv4(&self.host)
     }
 
     /// Plain `http` is refused except on loopback: credentials would cross the network in clear.
@@ -93,4 +93,19 @@ fn split_port(authority: &str) -> Result<(&str, Option<u16>), String> {
             }
         }
     }
+}
+
+/// `127.a.b.c` with each part a decimal from 0 to 255 and no leading zeros (browsers read
+/// `0177` as octal, so such spellings are refused rather than guessed).
+fn is_loopback_ipv4(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part.len() <= 3
+                && part.bytes().all(|b| b.is_ascii_digit())
+                && (part.len() == 1 || !part.starts_with('0'))
+                && part.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
 }

@@ -447,3 +447,141 @@ fn a_wrong_site_config_is_reported_and_ignored_value_by_value() {
     assert_eq!(SiteConfig::parse("not json").problems.len(), 1);
     assert_eq!(SiteConfig::parse("[1]").defaults, Form::default());
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn only_loopback_literals_and_localhost_may_use_plain_http() {
+    let mut form = filled();
+    for good in [
+        "http://localhost:9000",
+        "http://127.0.0.1:8080",
+        "http://127.255.3.4",
+        "http://[::1]:8080",
+    ] {
+        form.set(Field::ApiHost, good);
+        assert_eq!(form.error_for(Field::ApiHost), None, "{good:?}");
+        form.set(Field::Relay, &format!("{good}/relay/"));
+        assert_eq!(form.error_for(Field::Relay), None, "{good:?} as relay");
+    }
+    // Names anyone can register, or spellings a browser reads differently, are not loopback.
+    for bad in [
+        "http://127.evil.example",
+        "http://127.0.0.1.evil.example",
+        "http://127.0.0.1evil.example",
+        "http://evil.localhost",
+        "http://localhost.evil.example",
+        "http://127.0.0",
+        "http://127.0.0.256",
+        "http://0177.0.0.1",
+        "http://127.00.0.1",
+    ] {
+        form.set(Field::ApiHost, bad);
+        assert!(
+            form.error_for(Field::ApiHost).is_some(),
+            "{bad:?} as API host"
+        );
+        form.set(Field::ApiHost, "");
+        form.set(Field::Relay, &format!("{bad}/"));
+        assert!(form.error_for(Field::Relay).is_some(), "{bad:?} as relay");
+        form.set(Field::Relay, "");
+    }
+}
+
+/// Every spelling of a secret key a browser or a careless hand may produce.
+const SECRET_SPELLINGS: [&str; 12] = [
+    "client_secret=LEAKED1",
+    "client_secret%3DLEAKED1",
+    "client_secret%253DLEAKED1",
+    "client_secret[]=LEAKED1",
+    "client_secret%5B%5D=LEAKED1",
+    "client%5Fsecret=LEAKED1",
+    "client%255Fsecret=LEAKED1",
+    "Client_Secret=LEAKED1",
+    "%20client_secret%09=LEAKED1",
+    "client+secret=LEAKED1",
+    "ACCESS_KEY_SECRET=LEAKED1",
+    "clientSecret=LEAKED1",
+];
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_secret_key_in_any_spelling_is_ignored_scrubbed_and_never_echoed() {
+    for spelling in SECRET_SPELLINGS {
+        for (query, fragment) in [
+            (String::new(), format!("tenant=acme&{spelling}&user=u")),
+            (String::new(), format!("tenant=acme;{spelling};user=u")),
+            (format!("?{spelling}"), "#tenant=acme&user=u".to_string()),
+        ] {
+            let read = link::read(&query, &fragment, &Form::default());
+            assert!(read.had_secret, "{spelling} in {query}{fragment}");
+            assert_eq!(read.form.get(Field::ClientSecret), "");
+            assert_eq!(read.form.get(Field::Tenant), "acme", "{fragment}");
+            assert_eq!(read.form.get(Field::UserId), "u", "{fragment}");
+            for field in Field::ALL {
+                assert!(!read.form.get(field).contains("LEAKED1"), "{spelling}");
+            }
+            assert!(
+                read.unknown
+                    .iter()
+                    .all(|k| !k.to_lowercase().contains("secret")
+                        && !k.to_lowercase().contains("leaked")),
+                "{spelling}: {:?}",
+                read.unknown
+            );
+            let (q, f) = link::scrub(&query, &fragment);
+            assert!(!q.contains("LEAKED1") && !f.contains("LEAKED1"), "{q} {f}");
+            assert!(f.contains("tenant=acme"), "other keys stay: {f}");
+        }
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_secret_hidden_in_another_keys_value_or_an_endless_encoding_is_dropped() {
+    let hidden = link::read(
+        "",
+        "tenant=acme%26client_secret%3DLEAKED2&user=u",
+        &Form::default(),
+    );
+    assert!(hidden.had_secret);
+    assert_eq!(hidden.form.get(Field::Tenant), "");
+    let mut key = "client_secret".to_string();
+    for _ in 0..8 {
+        key = agent_state_doctor::percent::encode(&key);
+    }
+    let deep = link::read("", &format!("{key}=LEAKED3&tenant=acme"), &Form::default());
+    assert!(
+        deep.had_secret,
+        "a key still encoded after the bound is treated as a secret"
+    );
+    assert!(deep.unknown.is_empty(), "{:?}", deep.unknown);
+    let (_, f) = link::scrub("", &format!("{key}=LEAKED3&tenant=acme"));
+    assert_eq!(f, "tenant=acme");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_unknown_keys_notice_shows_plain_names_only() {
+    let read = link::read(
+        "",
+        "tenant=acme&colour=blue&Tenantt=x&%3Cb%3Ehi=1&api_token=abc&my-password=p",
+        &Form::default(),
+    );
+    assert!(read.had_secret, "token and password keys count as secrets");
+    assert_eq!(
+        read.unknown,
+        vec![
+            "colour".to_string(),
+            "tenantt".into(),
+            link::UNREADABLE_KEY.into()
+        ]
+    );
+    // A relay template's own query is no hidden secret.
+    let relay = link::read(
+        "",
+        "relay=https%3A%2F%2Fr.example%2F%3Furl%3D%7Burl%7D",
+        &Form::default(),
+    );
+    assert!(!relay.had_secret);
+    assert_eq!(relay.form.get(Field::Relay), "https://r.example/?url={url}");
+}

@@ -790,3 +790,45 @@ fn curl_secrets_debug_prints_no_value() {
     assert!(!debug.contains("demo-logged-in"), "{debug}");
     assert!(debug.contains("<redacted>"), "{debug}");
 }
+
+/// Cell borders of a Markdown table row: a `|` counts unless an odd run of `\` escapes it.
+fn cell_borders(row: &str) -> usize {
+    let mut borders = 0;
+    let mut backslashes = 0;
+    for c in row.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '|' if backslashes % 2 == 0 => {
+                borders += 1;
+                backslashes = 0;
+            }
+            _ => backslashes = 0,
+        }
+    }
+    borders
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn markdown_a_backslash_cannot_undo_the_escaping() {
+    let (form, mut report) = diagnose(Scenario::LoggedIn);
+    // Without escaping backslashes first, `\|` would become `\\|`: an escaped backslash and a
+    // live cell border; `\<b>` would become `\\<b>`: a live HTML tag.
+    report.tree.checks[2].summary = "a\\|b \\<img src=x>".into();
+    report.tree.checks[3].question = "ends with \\".into();
+    let md = report::markdown(&report.tree, &form, PAGE_VERSION);
+    assert!(md.contains("a\\\\\\|b"), "{md}");
+    assert!(md.contains("\\\\\\<img"), "{md}");
+    assert!(md.contains("ends with \\\\"), "{md}");
+    let header = "| # | Check | Outcome | Finding | Calls |";
+    let rows: Vec<&str> = md
+        .lines()
+        .skip_while(|l| *l != header)
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(rows.len(), report.tree.checks.len());
+    for row in rows {
+        assert_eq!(cell_borders(row), 6, "{row}");
+    }
+}

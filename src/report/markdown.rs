@@ -277,18 +277,19 @@ fn plural(n: u64) -> &'static str {
     }
 }
 
-/// Text for a paragraph or list item: one line, with tag-like `<` escaped so that a renderer
-/// does not swallow `<redacted>` as an HTML tag.
+/// Text for a paragraph or list item: one line, backslashes escaped first (so that a `\` in the
+/// text cannot cancel an escape added below), then tag-like `<` escaped so that a renderer does
+/// not swallow `<redacted>` as an HTML tag.
 fn inline(text: &str) -> String {
     let one_line = text.replace("\r\n", " ").replace(['\r', '\n'], " ");
     let mut out = String::with_capacity(one_line.len());
     let mut chars = one_line.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '<'
+        let tag_like = c == '<'
             && chars
                 .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/')
-        {
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/');
+        if c == '\\' || tag_like {
             out.push('\\');
         }
         out.push(c);

@@ -60,3 +60,15 @@ pub async fn copy_text(text: &str) -> bool {
     let promise = window.navigator().clipboard().write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
+
+/// True when the page runs inside a frame (`window.top !== window.self`): a page laid over it
+/// could steer clicks, so the destination cannot be confirmed there. Unknown counts as framed.
+pub fn is_framed() -> bool {
+    let Some(window) = web_sys::window() else {
+        return true;
+    };
+    match window.top() {
+        Ok(Some(top)) => JsValue::from(top) != JsValue::from(window),
+        Ok(None) | Err(_) => true,
+    }
+}

@@ -1,19 +1,15 @@
 //! The Demo tenant choice: run the real engine against the simulated tenant, one scenario at a time.
 
 use crate::inputs::Profile;
+use crate::session::{Mode, Session};
 use crate::sim::Scenario;
 use leptos::prelude::*;
 
-/// Real tenant, or the simulated one with a scenario.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Real,
-    Demo(Scenario),
-}
-
-/// The tenant choice and, in demo mode, the scenario picker.
+/// The tenant choice and, in demo mode, the scenario picker. Choices go to [`Session::set_mode`].
 #[component]
-pub fn ModePicker(mode: RwSignal<Mode>, on_change: Callback<Mode>) -> impl IntoView {
+pub fn ModePicker() -> impl IntoView {
+    let session = expect_context::<RwSignal<Session>>();
+    let mode = Memo::new(move |_| session.with(Session::mode));
     let first = Scenario::ALL[0];
     let on_mode = move |ev: leptos::ev::Event| {
         let next = if event_target_value(&ev) == "demo" {
@@ -24,11 +20,11 @@ pub fn ModePicker(mode: RwSignal<Mode>, on_change: Callback<Mode>) -> impl IntoV
         } else {
             Mode::Real
         };
-        on_change.run(next);
+        session.update(|s| s.set_mode(next));
     };
     let on_scenario = move |ev: leptos::ev::Event| {
         if let Some(scenario) = Scenario::parse(&event_target_value(&ev)) {
-            on_change.run(Mode::Demo(scenario));
+            session.update(|s| s.set_mode(Mode::Demo(scenario)));
         }
     };
     let scenario = move || match mode.get() {

@@ -1,10 +1,9 @@
 //! The form: fields with their labels and messages, where the credentials go, Diagnose and Copy link.
 
 use super::{browser, LinkNotice};
-use crate::inputs::{
-    Environment, Field, FieldError, Form, Inputs, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER,
-};
+use crate::inputs::{Environment, Field, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER};
 use crate::link;
+use crate::session::{Attempt, Blocked, Session, Trigger};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -40,63 +39,26 @@ const GROUPS: [(&str, &[Field]); 4] = [
     ),
 ];
 
-/// What the last press of Diagnose led to.
-#[derive(Clone, Debug, PartialEq)]
-enum Outcome {
-    /// Not pressed yet.
-    Idle,
-    /// The link chose where credentials go and the person has not confirmed it.
-    NeedsConfirmation,
-    /// Some fields are wrong; nothing was sent.
-    Invalid(Vec<FieldError>),
-    /// The inputs are valid and the diagnosis was started.
-    Started,
-}
-
-/// The diagnosis form.
+/// The diagnosis form. It renders the [`Session`] from context and forwards what the person does
+/// to it; pressing Diagnose asks `on_run` for a run, which the session may refuse.
 #[component]
 pub fn DiagnoseForm(
-    form: RwSignal<Form>,
-    /// What the link the page was opened with (or moved to) did.
-    notice: RwSignal<LinkNotice>,
-    /// False while a link has chosen where credentials go and the person has not confirmed it.
-    confirmed: RwSignal<bool>,
-    /// True in demo mode: nothing leaves the page, so there is nothing to confirm.
-    demo: Signal<bool>,
-    /// Called with the checked inputs when Diagnose is pressed on a valid form.
-    on_diagnose: Callback<Inputs>,
-    /// Called when Diagnose is pressed on a form with wrong fields (nothing is sent).
-    on_invalid: Callback<()>,
+    /// Asks for a run (the session decides whether it starts).
+    on_run: Callback<Trigger>,
     /// While a run is going, Diagnose turns into Cancel.
     running: Signal<bool>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let touched = RwSignal::new(Vec::<Field>::new());
-    let submitted = RwSignal::new(false);
-    let outcome = RwSignal::new(Outcome::Idle);
-    let profile = Memo::new(move |_| form.with(Form::profile));
+    let session = expect_context::<RwSignal<Session>>();
+    let profile = Memo::new(move |_| session.with(|s| s.form().profile()));
+    let demo = Memo::new(move |_| session.with(Session::is_demo));
+    let needs_confirmation = Memo::new(move |_| session.with(Session::needs_confirmation));
+    // Memos, so that a keystroke elsewhere does not redraw (and re-announce) the notices.
+    let notice = Memo::new(move |_| session.with(|s| s.notice().clone()));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submitted.set(true);
-        if !confirmed.get_untracked() && !demo.get_untracked() {
-            outcome.set(Outcome::NeedsConfirmation);
-            focus("confirm-destination");
-            return;
-        }
-        match form.with_untracked(Form::validate) {
-            Err(errors) => {
-                on_invalid.run(());
-                if let Some(first) = errors.first() {
-                    focus(first.field.name());
-                }
-                outcome.set(Outcome::Invalid(errors));
-            }
-            Ok(inputs) => {
-                outcome.set(Outcome::Started);
-                on_diagnose.run(inputs);
-            }
-        }
+        on_run.run(Trigger::Diagnose);
     };
 
     let groups = GROUPS
@@ -110,7 +72,7 @@ pub fn DiagnoseForm(
                     move || {
                         field
                             .applies_to(profile.get())
-                            .then(|| view! { <FieldRow field=field form=form touched=touched submitted=submitted /> })
+                            .then(|| view! { <FieldRow field=field /> })
                     }
                 })
                 .collect_view();
@@ -127,51 +89,34 @@ pub fn DiagnoseForm(
         <form class="diagnose-form" novalidate on:submit=on_submit autocomplete="off">
             {move || view! { <LinkNotices notice=notice.get() /> }}
             {groups}
-            <DestinationPanel form=form demo=demo />
-            {move || (!confirmed.get() && !demo.get()).then(|| view! { <ConfirmDestination confirmed=confirmed /> })}
+            <DestinationPanel demo=demo.into() />
+            {move || needs_confirmation.get().then(|| view! { <ConfirmDestination /> })}
             <div class="actions">
                 <button type="submit" class="primary" id="diagnose" disabled=move || running.get()>"Diagnose"</button>
                 {move || running.get().then(|| view! {
                     <button type="button" id="cancel" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 })}
-                <CopyLink form=form />
+                <CopyLink />
             </div>
-            <OutcomeView outcome=outcome />
+            <OutcomeView />
         </form>
     }
 }
 
 /// One labelled input with its hint and its message.
 #[component]
-fn FieldRow(
-    field: Field,
-    form: RwSignal<Form>,
-    touched: RwSignal<Vec<Field>>,
-    submitted: RwSignal<bool>,
-) -> impl IntoView {
+fn FieldRow(field: Field) -> impl IntoView {
+    let session = expect_context::<RwSignal<Session>>();
     let name = field.name();
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
-    let value = move || form.with(|f| f.get(field).to_string());
+    let value = Memo::new(move |_| session.with(|s| s.form().get(field).to_string()));
     let on_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
-        form.update(|f| f.set(field, &typed));
+        session.update(|s| s.edit(field, &typed));
     };
-    let mark_touched = move |_| {
-        touched.update(|t| {
-            if !t.contains(&field) {
-                t.push(field);
-            }
-        })
-    };
-    let message = Memo::new(move |_| {
-        let shown = submitted.get() || touched.with(|t| t.contains(&field));
-        if shown {
-            form.with(|f| f.error_for(field))
-        } else {
-            None
-        }
-    });
+    let mark_touched = move |_| session.update(|s| s.touch(field));
+    let message = Memo::new(move |_| session.with(|s| s.message_for(field)));
     let invalid = move || {
         if message.with(Option::is_some) {
             "true"
@@ -256,9 +201,9 @@ fn LinkNotices(notice: LinkNotice) -> impl IntoView {
 
 /// The exact token URL and relay origin that the credentials go to, always shown before Diagnose.
 #[component]
-fn DestinationPanel(form: RwSignal<Form>, demo: Signal<bool>) -> impl IntoView {
-    let page = browser::page_url();
-    let destination = Memo::new(move |_| form.with(|f| f.destination(&page)));
+fn DestinationPanel(demo: Signal<bool>) -> impl IntoView {
+    let session = expect_context::<RwSignal<Session>>();
+    let destination = Memo::new(move |_| session.with(Session::destination));
     view! {
         <Show when=move || demo.get()>
             <p class="notice demo" id="demo-destination">
@@ -286,15 +231,31 @@ fn DestinationPanel(form: RwSignal<Form>, demo: Signal<bool>) -> impl IntoView {
 }
 
 /// Asked once when a link chose the relay, API host or issuer: nothing is sent before this.
+/// Inside a frame the button is disabled: a page laid over this one could steer the click.
 #[component]
-fn ConfirmDestination(confirmed: RwSignal<bool>) -> impl IntoView {
+fn ConfirmDestination() -> impl IntoView {
+    let session = expect_context::<RwSignal<Session>>();
+    let framed = session.with_untracked(Session::is_framed);
+    let on_confirm = move |_| {
+        session.update(|s| {
+            let _ = s.confirm();
+        })
+    };
     view! {
-        <div class="notice warn confirm" role="alert" id="confirm-panel">
+        <div class="notice warn confirm" role="alert" id="confirm-panel" data-framed=framed.to_string()>
             <p>
                 "This link chose where your credentials go (see above). Check the token URL and relay, "
                 "then confirm. Nothing is sent before you do."
             </p>
-            <button type="button" id="confirm-destination" on:click=move |_| confirmed.set(true)>
+            {framed.then(|| view! {
+                <p id="framed-warning">
+                    "This page is shown inside another page, which could trick your click, so it cannot be confirmed here. "
+                    <a href=browser::page_url() target="_blank" rel="noopener noreferrer">"Open the page in its own tab"</a>
+                    " and confirm there."
+                </p>
+            })}
+            <button type="button" id="confirm-destination" on:click=on_confirm
+                disabled=move || !session.with(Session::can_confirm)>
                 "I trust this destination"
             </button>
         </div>
@@ -303,13 +264,14 @@ fn ConfirmDestination(confirmed: RwSignal<bool>) -> impl IntoView {
 
 /// Copy link: the current inputs as a fragment link, without the secrets.
 #[component]
-fn CopyLink(form: RwSignal<Form>) -> impl IntoView {
+fn CopyLink() -> impl IntoView {
+    let session = expect_context::<RwSignal<Session>>();
     let copied = RwSignal::new(None::<(String, bool)>);
     let on_click = move |_| {
         let url = format!(
             "{}#{}",
             browser::page_address(),
-            form.with_untracked(link::write)
+            session.with_untracked(|s| link::write(s.form()))
         );
         copied.set(Some((url.clone(), false)));
         leptos::task::spawn_local(async move {
@@ -328,17 +290,19 @@ fn CopyLink(form: RwSignal<Form>) -> impl IntoView {
     }
 }
 
-/// The answer to the last Diagnose press.
+/// What the last request for a run led to (Diagnose or Run again).
 #[component]
-fn OutcomeView(outcome: RwSignal<Outcome>) -> impl IntoView {
+fn OutcomeView() -> impl IntoView {
+    let session = expect_context::<RwSignal<Session>>();
+    let attempt = Memo::new(move |_| session.with(|s| s.attempt().clone()));
     move || {
-        match outcome.get() {
-        Outcome::Idle => ().into_any(),
-        Outcome::NeedsConfirmation => view! {
-            <p class="notice warn" role="status">"Confirm where the credentials go before diagnosing."</p>
+        match attempt.get() {
+        Attempt::Idle | Attempt::Started(_) => ().into_any(),
+        Attempt::Refused(Blocked::Unconfirmed(_)) => view! {
+            <p class="notice warn" role="status" id="needs-confirmation">"Confirm where the credentials go before diagnosing."</p>
         }
         .into_any(),
-        Outcome::Invalid(errors) => view! {
+        Attempt::Refused(Blocked::Invalid(errors)) => view! {
             <div class="verdict fail" data-verdict="invalid_input" role="status">
                 <h2>"Check the form"</h2>
                 <p>"Nothing was sent. Fix these fields:"</p>
@@ -351,12 +315,12 @@ fn OutcomeView(outcome: RwSignal<Outcome>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Outcome::Started => ().into_any(),
     }
     }
 }
 
-fn focus(id: &str) {
+/// Moves focus to the element with `id`, when there is one.
+pub fn focus(id: &str) {
     let element = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))

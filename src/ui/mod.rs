@@ -1,6 +1,6 @@
 //! The page: components that render state and hand events to the pure modules. Nothing here
-//! decides anything a test would want to check; that lives in `inputs`, `link`, `relay` and
-//! `engine`.
+//! decides anything a test would want to check; that lives in `session` (the page's state and
+//! when a run may start), `inputs`, `link`, `relay` and `engine`.
 
 mod browser;
 mod demo;
@@ -11,27 +11,17 @@ mod tree;
 use crate::config::SiteConfig;
 use crate::engine::{CachedToken, Diagnosis, Exchange, Tree};
 use crate::inputs::{Form, Inputs};
-use crate::link;
 use crate::net::{self, Backend, Cancel};
 use crate::run::{self, Progress};
+use crate::session::{Blocked, RunPlan, Session, Target, Trigger};
 use crate::sim::SimTenant;
-use demo::{Mode, ModePicker};
+use demo::ModePicker;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+pub use crate::session::LinkNotice;
 pub use form::DiagnoseForm;
-
-/// What the page learned from the link it was opened with.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LinkNotice {
-    /// A secret was in the link; it was ignored and removed from the address bar.
-    pub scrubbed_secret: bool,
-    /// Keys the page does not know.
-    pub unknown_keys: Vec<String>,
-    /// The link chose where credentials go; nothing is sent until the person confirms.
-    pub needs_confirmation: bool,
-}
 
 /// A bug must never leave a blank page: say so on the page and in the console, keep the form.
 pub fn show_panics_on_the_page() {
@@ -62,33 +52,27 @@ enum Phase {
     Cancelled,
 }
 
-/// Reads the address bar once at start, over the site's defaults: fills the form, scrubs any
-/// secret from the address bar.
-fn form_from_address(defaults: &Form) -> (Form, LinkNotice) {
+/// Reads the address bar into the session and writes back the address with any secret removed.
+fn follow_address(session: &mut Session) {
     let (query, fragment) = browser::query_and_fragment();
-    let read = link::read(&query, &fragment, defaults);
-    if read.had_secret {
-        let (query, fragment) = link::scrub(&query, &fragment);
-        browser::replace_address(&query, &fragment);
+    let address = session.follow_link(&query, &fragment);
+    if address.changed {
+        browser::replace_address(&address.query, &address.fragment);
     }
-    let notice = LinkNotice {
-        scrubbed_secret: read.had_secret,
-        unknown_keys: read.unknown.clone(),
-        needs_confirmation: read.routes_credentials(),
-    };
-    (read.form, notice)
 }
 
-/// The whole page.
+/// The whole page. The [`Session`] holds the state and its rules and is shared through
+/// `provide_context`; `App` wires events to it and runs what [`Session::request_run`] allows.
 #[component]
 pub fn App(site: SiteConfig) -> impl IntoView {
-    let (initial, first_notice) = form_from_address(&site.defaults);
-    let confirmed = RwSignal::new(!first_notice.needs_confirmation);
-    let notice = RwSignal::new(first_notice);
-    let form = RwSignal::new(initial);
-    let mode = RwSignal::new(Mode::Real);
-    // What the person typed for their own tenant, kept while the demo fills the form.
-    let saved_form = StoredValue::new(None::<Form>);
+    let mut initial = Session::new(
+        site.defaults.clone(),
+        &browser::page_url(),
+        browser::is_framed(),
+    );
+    follow_address(&mut initial);
+    let session = RwSignal::new(initial);
+    provide_context(session);
     let tree = RwSignal::new(None::<Tree>);
     let phase = RwSignal::new(Phase::Idle);
     // The token of the last run, in memory only, reused while it is valid for the same inputs.
@@ -98,38 +82,28 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     let last_inputs = StoredValue::new(None::<Inputs>);
     // The form as it was for the last run, for the report's inputs (the report skips secrets).
     let last_form = StoredValue::new(None::<Form>);
-
-    let change_mode = Callback::new(move |next: Mode| {
-        match (mode.get_untracked(), next) {
-            (Mode::Real, Mode::Demo(_)) => saved_form.set_value(Some(form.get_untracked())),
-            (Mode::Demo(_), Mode::Real) => {
-                if let Some(saved) = saved_form.get_value() {
-                    form.set(saved);
-                }
-            }
-            _ => {}
-        }
-        if let Mode::Demo(scenario) = next {
-            form.set(scenario.form());
-        }
-        mode.set(next);
-    });
-
     // Counts runs, so a page (or a test) can tell one finished run from the next.
     let runs = RwSignal::new(0u32);
-    let diagnose = Callback::new(move |inputs: Inputs| {
+
+    let launch = move |plan: RunPlan| {
         if let Some(previous) = cancel.get_value() {
             previous.cancel();
         }
         runs.update(|n| *n += 1);
+        let RunPlan {
+            inputs,
+            form,
+            target,
+            ..
+        } = plan;
         last_inputs.set_value(Some(inputs.clone()));
-        last_form.set_value(Some(form.get_untracked()));
-        let backend = match mode.get_untracked() {
-            Mode::Real => Backend::Network {
-                relay: inputs.relay.clone(),
+        last_form.set_value(Some(form));
+        let backend = match target {
+            Target::Network { relay } => Backend::Network {
+                relay,
                 page_url: browser::page_url(),
             },
-            Mode::Demo(scenario) => Backend::Demo {
+            Target::Demo(scenario) => Backend::Demo {
                 tenant: Rc::new(RefCell::new(SimTenant::new())),
                 scenario,
             },
@@ -148,15 +122,27 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             }
         });
         cancel.set_value(Some(handle));
-    });
+    };
 
-    // A form that fails validation ends any earlier result: one verdict on the page at a time.
-    let clear = Callback::new(move |()| {
-        if let Some(handle) = cancel.get_value() {
-            handle.cancel();
+    // Every way to start a run ends here, and only the session decides whether it may.
+    let request_run = Callback::new(move |trigger: Trigger| {
+        let Some(result) = session.try_update(|s| s.request_run(trigger)) else {
+            return;
+        };
+        match result {
+            Ok(plan) => launch(plan),
+            Err(blocked) => {
+                if matches!(blocked, Blocked::Invalid(_)) {
+                    // A form that fails validation ends any earlier result: one verdict at a time.
+                    if let Some(handle) = cancel.get_value() {
+                        handle.cancel();
+                    }
+                    tree.set(None);
+                    phase.set(Phase::Idle);
+                }
+                form::focus(blocked.focus());
+            }
         }
-        tree.set(None);
-        phase.set(Phase::Idle);
     });
 
     let stop = Callback::new(move |()| {
@@ -166,12 +152,7 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         phase.set(Phase::Cancelled);
     });
 
-    // Run again: the current form, diagnosed again; a still-valid token is reused.
-    let run_again = Callback::new(move |()| {
-        if let Ok(inputs) = form.with_untracked(Form::validate) {
-            diagnose.run(inputs);
-        }
-    });
+    let run_again = Callback::new(move |()| request_run.run(Trigger::RunAgain));
 
     let copy_notice = RwSignal::new(String::new());
     let markdown = Callback::new(move |()| {
@@ -205,32 +186,12 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         export::copy_with_notice(command, what, copy_notice);
     });
 
-    // A link pasted into the address bar of the open page changes only the fragment: read it as
-    // on opening (secrets scrubbed, destination confirmed), keeping the secrets already typed.
-    let defaults = site.defaults.clone();
-    let on_link = move || {
-        let (next, next_notice) = form_from_address(&defaults);
-        let typed = match mode.get_untracked() {
-            Mode::Real => form.get_untracked(),
-            Mode::Demo(_) => saved_form.get_value().unwrap_or_default(),
-        };
-        let mut next = next;
-        for field in crate::inputs::Field::ALL
-            .into_iter()
-            .filter(|f| f.is_secret())
-        {
-            next.set(field, typed.get(field));
-        }
-        if next_notice.needs_confirmation {
-            confirmed.set(false);
-        }
-        mode.set(Mode::Real);
-        form.set(next);
-        notice.set(next_notice);
-    };
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| on_link());
+    // A link pasted into the address bar of the open page changes only the fragment: the session
+    // reads it as on opening (secrets scrubbed, destination to confirm), keeping typed secrets.
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        session.update(follow_address);
+    });
 
-    let demo = Signal::derive(move || matches!(mode.get(), Mode::Demo(_)));
     let running = Signal::derive(move || phase.get() == Phase::Running);
 
     view! {
@@ -248,8 +209,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                     <ul>{site.problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
                 </div>
             })}
-            <ModePicker mode=mode on_change=change_mode />
-            <DiagnoseForm form=form notice=notice confirmed=confirmed demo=demo on_diagnose=diagnose on_invalid=clear running=running on_cancel=stop />
+            <ModePicker />
+            <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <Result tree=tree.into() phase=phase.into() runs=runs.into() markdown=markdown json=json on_run_again=run_again
                 on_curl=copy_curl notice=copy_notice />
         </main>

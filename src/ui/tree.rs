@@ -28,11 +28,7 @@ fn is_problem(outcome: Outcome) -> bool {
 #[component]
 pub fn VerdictPanel(verdict: VerdictReport) -> impl IntoView {
     let code = verdict.code.code();
-    let tone = match code {
-        "logged_in" => "pass",
-        "logged_out" | "wrong_environment" => "warn",
-        _ => "fail",
-    };
+    let tone = crate::session::Tone::of(verdict.code).as_str();
     view! {
         <section class=format!("verdict {tone}") data-verdict=code role="status" aria-live="polite">
             <p class="verdict-code">"Verdict " <code>{code}</code></p>

@@ -137,3 +137,31 @@ test('a link pasted into the open page fills the form, scrubs its secret and kee
   assert.ok(await page.isVisible('#confirm-panel'), 'the new relay must be confirmed');
   await page.close();
 });
+
+test('Run again on a form made invalid shows the messages and focuses the first wrong field', async () => {
+  const page = await openPage(browser.context, site.url);
+  await page.selectOption('#mode', 'demo');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.querySelector('.result').dataset.phase === 'done', null, { timeout: 30000 });
+  await page.fill('#tenant', 'Acme Corp');
+  await page.click('#run-again');
+  assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'invalid_input');
+  assert.match(await page.textContent('#tenant-error'), /tenant|lowercase|a-z/i);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tenant');
+  assert.equal(await page.$('#run-again'), null, 'the earlier result is gone: one verdict at a time');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a secret key in an unusual spelling is scrubbed from the address bar and never echoed', async () => {
+  const spellings = 'client_secret%3DSPELL1;Client_Secret=SPELL2&client%255Fsecret=SPELL3&client_secret[]=SPELL4&%20secret%20=SPELL5';
+  const page = await openPage(browser.context, `${site.url}#tenant=acme&${spellings}&colour=blue`);
+  await page.waitForSelector('#secret-scrubbed');
+  assert.ok(!/SPELL/.test(page.url()), page.url());
+  assert.ok(page.url().includes('tenant=acme'), page.url());
+  assert.ok(!/SPELL|secret/i.test(await page.textContent('#unknown-keys')), 'the notice names only plain keys');
+  assert.match(await page.textContent('#unknown-keys'), /colour/);
+  assert.ok(!/SPELL/.test(await page.evaluate(() => document.body.innerText)));
+  assert.equal(await page.inputValue('#client_secret'), '');
+  await page.close();
+});

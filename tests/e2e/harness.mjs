@@ -78,6 +78,13 @@ export async function openPage(context, url) {
       problems.push(message.text());
     }
   });
+  // Content-Security-Policy violations, read by the tests as `window.__cspViolations`.
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+    });
+  });
   await page.goto(url);
   await page.waitForSelector('#diagnose', { timeout: 20000 });
   page.problems = problems;
