@@ -224,14 +224,22 @@ fn discovery_failed_when_the_configuration_answers_404_or_names_no_api_endpoint(
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn missing_scope_when_the_state_calls_answer_403() {
+fn missing_permission_when_the_state_calls_answer_403() {
+    // Real CXone tokens carry a role, not scopes: a 403 is the key's user lacking a permission,
+    // named after the call refused (the agent-state calls: Real-Time Data).
     let forbidden = json(403, json!({"error": "Forbidden"}));
     let tenant = healthy()
         .on(&p_state_url(API, AGENT), forbidden.clone())
         .on(&p_list_url(API), forbidden);
     let run = run_platform(tenant);
-    assert_eq!(run.verdict(), Verdict::MissingScope);
-    assert_eq!(run.branch(Check::AgentState), "forbidden");
+    assert_eq!(run.verdict(), Verdict::MissingPermission);
+    assert_eq!(run.branch(Check::AgentState), "no_permission");
+    assert!(
+        finding(&run).contains("Real-Time Data"),
+        "{}",
+        finding(&run)
+    );
+    assert!(!run.verdict_text().contains("agent:state:read"));
     assert_eq!(
         run.branch(Check::Scopes),
         "unknown",
@@ -489,7 +497,7 @@ fn logged_in_shows_the_state_the_skill_and_the_unavailable_reason() {
     assert!(run
         .node(Check::AgentId)
         .summary
-        .contains("Admin agent lookup"));
+        .contains("Admin agent list"));
     let lunch = vec![state_entry(AGENT, "Unavailable", 2)];
     let tenant = healthy()
         .on(&p_state_url(API, AGENT), states(lunch.clone()))
@@ -690,7 +698,7 @@ fn the_api_version_goes_in_the_path_as_the_form_normalises_it() {
         .on(&discovery_url(TENANT_ID), config_answer())
         .on(&hub_user_url(API, USER), hub_user_answer())
         .on(
-            &format!("{API}/incontactapi/services/v21.0/agents?searchString={USER}"),
+            &format!("{API}/incontactapi/services/v21.0/agents?fields=agentId,userID,isActive,locked&top=100&skip=0"),
             lookup_answer(),
         )
         .on(
@@ -698,7 +706,7 @@ fn the_api_version_goes_in_the_path_as_the_form_normalises_it() {
             states(vec![state_entry(AGENT, "Available", 1)]),
         )
         .on(
-            &format!("{API}/incontactapi/services/v21.0/agents/states"),
+            &format!("{API}/incontactapi/services/v21.0/agents/states?top=100&skip=0"),
             states(vec![state_entry(AGENT, "Available", 1)]),
         );
     assert_eq!(run(v21, tenant).verdict(), Verdict::LoggedIn);
@@ -741,8 +749,9 @@ fn an_agent_id_typed_beside_the_user_is_cross_checked_and_sent_in_the_lookup_rou
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_failed_agent_lookup_decides_with_its_own_failure() {
     let run = run_platform(healthy().on(&lookup_url(API, USER), json(403, json!({}))));
-    assert_eq!(run.verdict(), Verdict::MissingScope);
-    assert_eq!(run.branch(Check::AgentId), "forbidden");
+    assert_eq!(run.verdict(), Verdict::MissingPermission);
+    assert_eq!(run.branch(Check::AgentId), "no_permission");
+    assert!(finding(&run).contains("Admin agents"), "{}", finding(&run));
     assert_eq!(run.branch(Check::User), "found");
 }
 

@@ -116,8 +116,8 @@ pub use check::{
 };
 pub use exchange::{Answer, Exchange, Request, RequestId, RequestKind, Response};
 pub use machine::{
-    Diagnosis, Step, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, REQUIRED_SCOPES,
-    SHORT_LIFETIME_SECS,
+    Diagnosis, Step, DEFAULT_RETRY_MS, MAX_PAGES, MAX_RETRY_WAIT_MS, MAX_TRIES, PAGE_SIZE,
+    REQUIRED_SCOPES, SHORT_LIFETIME_SECS,
 };
 pub use tree::{CachedToken, Report, Tree, VerdictReport, REUSE_MARGIN_MS, SCHEMA_VERSION};
 pub use verdict::Verdict;

@@ -27,8 +27,9 @@
 
 use super::guide::{self, basic_credentials};
 use super::{
-    entries_of, id_of, same_id, text_of, AgentState, ApiProfile, Call, Capabilities, Discovered,
-    IdKind, ListedAgent, Method, TokenAnswer, UserRecord,
+    entries_of, id_of, same_id, text_of, AgentListing, AgentRecord, AgentState, ApiProfile, Call,
+    Capabilities, Discovered, IdKind, ListedAgent, Method, Page, Paging, TokenAnswer, TokenVia,
+    UserRecord,
 };
 use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Inputs};
@@ -62,6 +63,21 @@ pub fn password_grant_body(access_key_id: &str, access_key_secret: &str) -> Stri
         percent::encode(access_key_id),
         percent::encode(access_key_secret)
     )
+}
+
+/// The Admin agent list's fields the user-to-agent mapping reads (API.md: `agentId`, `userID`,
+/// `isActive`, `locked`).
+pub const AGENT_FIELDS: &str = "agentId,userID,isActive,locked";
+
+/// A boolean from JSON: `true`/`false`, or the strings and numbers some answers use for them.
+fn flag_of(value: Option<&Value>) -> Option<bool> {
+    match value? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") || s == "1" => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") || s == "0" => Some(false),
+        Value::Number(n) => n.as_u64().map(|n| n != 0),
+        _ => None,
+    }
 }
 
 /// True when `id` has the shape of a CXone user ID: a UUID (8-4-4-4-12 hex digits).
@@ -170,6 +186,10 @@ impl ApiProfile for Platform {
             agent_lookup: true,
             environments: false,
             account_status: true,
+            paged_lists: true,
+            no_data_answers: true,
+            token_fallbacks: true,
+            role_permissions: true,
         }
     }
 
@@ -179,23 +199,32 @@ impl ApiProfile for Platform {
         inputs.api_host.clone().unwrap_or_default()
     }
 
-    fn token_call(&self, inputs: &Inputs, _environment: Environment) -> Call {
-        let basic = basic_credentials(&inputs.client_id, &inputs.client_secret);
+    /// Basic credentials first (`client_secret_basic`, as discovery lists first); `via.in_body`
+    /// puts them in the form body instead (`client_secret_post`); `via.url` is the
+    /// `token_endpoint` OpenID discovery named after `/auth/token` answered 404.
+    fn token_call(&self, inputs: &Inputs, _environment: Environment, via: &TokenVia) -> Call {
+        let mut headers = Vec::new();
+        let mut body = password_grant_body(&inputs.access_key_id, &inputs.access_key_secret);
+        if via.in_body {
+            body.push_str(&format!(
+                "&client_id={}&client_secret={}",
+                percent::encode(&inputs.client_id),
+                percent::encode(&inputs.client_secret)
+            ));
+        } else {
+            let basic = basic_credentials(&inputs.client_id, &inputs.client_secret);
+            headers.push(("Authorization".into(), format!("Basic {basic}")));
+        }
+        headers.push((
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+        headers.push(("Accept".into(), "application/json".into()));
         Call {
             method: Method::Post,
-            url: inputs.token_url(),
-            headers: vec![
-                ("Authorization".into(), format!("Basic {basic}")),
-                (
-                    "Content-Type".into(),
-                    "application/x-www-form-urlencoded".into(),
-                ),
-                ("Accept".into(), "application/json".into()),
-            ],
-            body: Some(password_grant_body(
-                &inputs.access_key_id,
-                &inputs.access_key_secret,
-            )),
+            url: via.url.clone().unwrap_or_else(|| inputs.token_url()),
+            headers,
+            body: Some(body),
         }
     }
 
@@ -233,8 +262,62 @@ impl ApiProfile for Platform {
         )
     }
 
-    fn state_list_call(&self, inputs: &Inputs, _environment: Environment, token: &str) -> Call {
-        get(format!("{}/agents/states", self.services(inputs)), token)
+    fn state_list_call(
+        &self,
+        inputs: &Inputs,
+        _environment: Environment,
+        token: &str,
+        page: Page,
+    ) -> Call {
+        get(
+            format!(
+                "{}/agents/states?top={}&skip={}",
+                self.services(inputs),
+                page.top,
+                page.skip
+            ),
+            token,
+        )
+    }
+
+    fn read_paging(&self, body: &Value) -> Paging {
+        let holder = match body.get("resultSet") {
+            Some(inner) if inner.is_object() => inner,
+            _ => body,
+        };
+        let total = id_of(holder.get("totalRecords")).and_then(|t| t.parse().ok());
+        let next = [holder, body].iter().any(|h| {
+            h.get("_links")
+                .and_then(|l| l.get("next"))
+                .is_some_and(|n| !n.is_null() && n.as_str() != Some(""))
+        });
+        Paging { total, next }
+    }
+
+    fn openid_call(&self, inputs: &Inputs) -> Option<Call> {
+        Some(Call {
+            method: Method::Get,
+            url: format!("{}/.well-known/openid-configuration", inputs.issuer),
+            headers: vec![("Accept".into(), "application/json".into())],
+            body: None,
+        })
+    }
+
+    fn read_openid(&self, body: &Value) -> Option<String> {
+        let endpoint = text_of(body.get("token_endpoint"))?;
+        let url = AbsoluteUrl::parse(&endpoint).ok()?;
+        url.require_secure().ok()?;
+        Some(endpoint)
+    }
+
+    fn permission_area(&self, kind: crate::engine::RequestKind) -> Option<&'static str> {
+        use crate::engine::RequestKind as K;
+        Some(match kind {
+            K::User => "User Hub (view users)",
+            K::AgentLookup => "Admin agents (view agents)",
+            K::AgentState | K::StateList => "Real-Time Data (view agent states)",
+            _ => "the API call refused",
+        })
     }
 
     fn other_environment(&self, _inputs: &Inputs) -> Result<Environment, String> {
@@ -348,24 +431,29 @@ impl ApiProfile for Platform {
         })
     }
 
+    /// A page of the Admin agent list with the fields the mapping needs; the user is matched
+    /// locally by `userID`, since NICE does not document `searchString` matching a UUID.
     fn agent_lookup_call(
         &self,
         inputs: &Inputs,
         _environment: Environment,
-        user_id: &str,
+        _user_id: &str,
         token: &str,
+        page: Page,
     ) -> Option<Call> {
         Some(get(
             format!(
-                "{}/agents?searchString={}",
+                "{}/agents?fields={}&top={}&skip={}",
                 self.services(inputs),
-                percent::encode(user_id)
+                AGENT_FIELDS,
+                page.top,
+                page.skip
             ),
             token,
         ))
     }
 
-    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<Option<String>> {
+    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<AgentListing> {
         let holder = match body.get("resultSet") {
             Some(inner) if inner.is_object() => inner,
             _ => body,
@@ -378,21 +466,32 @@ impl ApiProfile for Platform {
             {
                 Some(Value::Array(items)) => items.iter().collect(),
                 Some(one @ Value::Object(_)) => vec![one],
-                // `{}` (an empty body) is an empty search.
+                // `{}` (an empty body) is an empty page.
                 _ if map.is_empty() || map.contains_key("totalRecords") => Vec::new(),
                 _ if map.contains_key("agentId") => vec![holder],
                 _ => return None,
             },
             _ => return None,
         };
-        Some(entries.into_iter().find_map(|entry| {
+        let hidden = id_of(holder.get("hiddenAgents")).and_then(|h| h.parse().ok());
+        let matched = entries.iter().find_map(|entry| {
             let user = ["userID", "userId", "userid", "userUUID"]
                 .iter()
                 .find_map(|k| id_of(entry.get(*k)))?;
-            same_id(&user, user_id)
-                .then(|| id_of(entry.get("agentId")))
-                .flatten()
-        }))
+            if !same_id(&user, user_id) {
+                return None;
+            }
+            Some(AgentRecord {
+                agent_id: id_of(entry.get("agentId"))?,
+                active: flag_of(entry.get("isActive")),
+                locked: flag_of(entry.get("locked")),
+            })
+        });
+        Some(AgentListing {
+            entries: entries.len(),
+            matched,
+            hidden,
+        })
     }
 
     fn token_error(&self, json: Option<&Value>, body: &str) -> Option<String> {

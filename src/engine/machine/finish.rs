@@ -101,8 +101,9 @@ impl Diagnosis {
                         Taken::new(Check::AgentId, failure.branch()),
                         failure.describe(),
                     ),
-                    Settled::Status { status, .. } if !self.api().is_unknown_id(status) => {
-                        let failure = api_status_failure(status);
+                    Settled::Status { status, detail, .. } if !self.api().is_unknown_id(status) => {
+                        let failure =
+                            self.named(Check::AgentId, api_status_failure(status, &detail));
                         self.settle(
                             Taken::new(Check::AgentId, failure.branch()),
                             failure.describe(),

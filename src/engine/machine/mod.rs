@@ -26,6 +26,7 @@ mod failure;
 mod finish;
 mod inputs;
 mod other_environment;
+mod pages;
 mod relay;
 mod round;
 mod token;
@@ -36,6 +37,7 @@ use super::classify::{Failure, Settled};
 use super::exchange::{Answer, Request, RequestId, RequestKind};
 use super::redact::Redactor;
 use super::tree::{CachedToken, Report, Tree};
+use super::verdict::Verdict;
 use crate::inputs::{Environment, Form, Inputs, DEFAULT_TIMEOUT_SECS};
 use crate::profile::{self, ApiProfile, ListedAgent, UserRecord};
 use crate::relay::Relay;
@@ -56,6 +58,11 @@ pub const MAX_TRIES: u32 = 3;
 pub const MAX_RETRY_WAIT_MS: u64 = 10_000;
 /// The wait before a retry when a 429 carries no readable `Retry-After`, in milliseconds.
 pub const DEFAULT_RETRY_MS: u64 = 1_000;
+/// Entries asked per page of a paged list (the platform's lists come in pages of 100).
+pub const PAGE_SIZE: u32 = 100;
+/// At most this many pages of each paged list are read: past them, the finding says "not
+/// found in the first N agents" and the outcome is `unknown`.
+pub const MAX_PAGES: u32 = 10;
 /// The scopes the diagnosis needs; `agent:state:read` matters most.
 pub const REQUIRED_SCOPES: [&str; 3] = ["agent:state:read", "agent:read", "user:read"];
 /// Under this lifetime (seconds) the `token_lifetime` check warns.
@@ -117,10 +124,14 @@ enum Phase {
     Start,
     /// The token call (and the relay's `/healthz` beside it).
     Token,
+    /// The issuer's OpenID configuration, after the token endpoint answered 404.
+    OpenId,
     /// The discovery call for the tenant the token names.
     Discovery { tenant: String },
-    /// The user lookup, the all-agents list, and what goes out beside them.
+    /// The user lookup, the first pages of the lists, and what goes out beside them.
     Lookup,
+    /// The further pages of the paged lists, once their first pages said how many there are.
+    Pages,
     /// The state of the user's agent ID.
     AgentState,
     /// The user ID, unknown as a user (`status`), tried as an agent ID.
@@ -156,6 +167,17 @@ struct Found {
     no_session_explicit: bool,
     /// The user lookup found no user: the user ID is then looked for as an agent ID.
     no_such_user: bool,
+    /// The answered slots of the lookup round and its further pages, until every page is in.
+    paged: Vec<round::Slot>,
+    /// The agent lookup's pages read as one (paged profiles).
+    listing: Option<pages::Listing>,
+    /// Why the all-agents list gave no data (a 204, 304 or empty body), when it did not.
+    list_gap: Option<String>,
+    /// The all-agents list goes on past the pages read (the bound).
+    list_cut: Option<pages::ListCut>,
+    /// A cause the agent record names (`agent_inactive`, `agent_locked`): it wins over a
+    /// missing session or an unknown agent ID.
+    agent_flag: Option<Verdict>,
 }
 
 impl Diagnosis {
@@ -356,8 +378,10 @@ impl Diagnosis {
         match std::mem::replace(&mut self.phase, Phase::Done) {
             Phase::Start => self.start(),
             Phase::Token => self.on_token(slots),
+            Phase::OpenId => self.on_openid(slots),
             Phase::Discovery { tenant } => self.on_discovery(slots, tenant),
             Phase::Lookup => self.on_lookup(slots),
+            Phase::Pages => self.on_pages(slots),
             Phase::AgentState => {
                 let reading = self.reading(&slots[0]);
                 self.on_agent_state(reading, false);

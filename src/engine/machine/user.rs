@@ -23,12 +23,12 @@ impl Diagnosis {
             let mapped = self.token_user_agent(user).is_some();
             if self.api().capabilities().agent_lookup && !mapped {
                 slots.push(Slot::new(
-                    Target::AgentLookup(env, user.clone()),
+                    Target::AgentLookup(env, user.clone(), 0),
                     Check::AgentId,
                 ));
             }
         }
-        slots.push(Slot::new(Target::StateList(env), Check::StateList));
+        slots.push(Slot::new(Target::StateList(env, 0), Check::StateList));
         if let Some(agent) = &inputs.agent_id {
             slots.push(Slot::new(
                 Target::AgentState(env, agent.clone()),
@@ -39,24 +39,12 @@ impl Diagnosis {
         self.round.slots = self.with_probe(slots);
     }
 
-    /// The user lookup, the all-agents list and what went out beside them answered.
-    pub(super) fn on_lookup(&mut self, slots: Vec<Slot>) {
-        self.settle_relay(&slots);
-        if self.refresh_if_stale(&slots) {
-            return;
-        }
-        let list_slot = slots
-            .iter()
-            .find(|s| s.check == Check::StateList)
-            .expect("list slot");
-        self.found.list = Some(self.read_list(list_slot));
+    /// The user lookup, every page of the lists and what went out beside them answered (the
+    /// pages are read into `found` by `pages.rs`).
+    pub(super) fn on_lookup_answered(&mut self, slots: Vec<Slot>) {
         let state = slots
             .iter()
             .find(|s| s.check == Check::AgentState)
-            .map(|s| self.reading(s));
-        self.found.lookup = slots
-            .iter()
-            .find(|s| s.check == Check::AgentId)
             .map(|s| self.reading(s));
         let Some(user_slot) = slots.iter().find(|s| s.check == Check::User) else {
             // An agent ID given alone: its state went out with the list.
@@ -71,7 +59,9 @@ impl Diagnosis {
             Settled::Status { status, .. } if self.api().is_unknown_id(status) => {
                 self.on_user_not_found(status)
             }
-            Settled::Status { status, .. } => self.fail(Check::User, api_status_failure(status)),
+            Settled::Status { status, detail, .. } => {
+                self.fail(Check::User, api_status_failure(status, &detail))
+            }
             Settled::Failed(failure) => {
                 // When another call of the same round failed more fundamentally, that one speaks.
                 let mut worst = (Check::User, failure.clone());
@@ -103,8 +93,11 @@ impl Diagnosis {
     fn mapped_agent(&mut self, user: &str) -> Result<(Option<String>, &'static str), Failure> {
         let api = self.api();
         match self.found.lookup.take() {
-            Some(Settled::Json(json)) => match api.read_agent_lookup(&json, user) {
-                Some(agent) => Ok((agent, "the Admin agent lookup")),
+            Some(Settled::Json(_)) => match &self.found.listing {
+                Some(listing) => Ok((
+                    listing.found.matched.as_ref().map(|r| r.agent_id.clone()),
+                    "the Admin agent list",
+                )),
                 None => Err(Failure::NotApi {
                     detail: "a 2xx answer to the agent lookup that is not a list of agents".into(),
                 }),
@@ -112,7 +105,9 @@ impl Diagnosis {
             Some(Settled::Status { status, .. }) if api.is_unknown_id(status) => {
                 Ok((None, "the Admin agent lookup"))
             }
-            Some(Settled::Status { status, .. }) => Err(api_status_failure(status)),
+            Some(Settled::Status { status, detail, .. }) => {
+                Err(api_status_failure(status, &detail))
+            }
             Some(Settled::Failed(failure)) => Err(failure),
             None => Ok((
                 self.token_user_agent(user),
@@ -121,10 +116,15 @@ impl Diagnosis {
         }
     }
 
-    /// The agent ID the `id_token` gives for `user`, when `user` is the access key's own user.
+    /// The agent ID the `id_token` gives for `user`, when `user` is the access key's own user
+    /// (`userId`, else `sub` without its `user:` prefix) and the token names its `icAgentId`
+    /// (optional: NICE's published sample has none).
     fn token_user_agent(&self, user: &str) -> Option<String> {
         let claims = self.token.id_claims.as_ref()?;
-        let own = profile::id_of(claims.get("userId"))?;
+        let own = profile::id_of(claims.get("userId")).or_else(|| {
+            profile::id_of(claims.get("sub"))
+                .map(|sub| sub.strip_prefix("user:").unwrap_or(&sub).to_string())
+        })?;
         let agent = profile::id_of(claims.get("icAgentId")).filter(|a| a != "0")?;
         profile::same_id(&own, user).then_some(agent)
     }
@@ -134,6 +134,22 @@ impl Diagnosis {
         let inputs = self.inputs().clone();
         let caps = self.api().capabilities();
         let name = record.name.clone().unwrap_or_else(|| "(no name)".into());
+        let disabled = record
+            .status
+            .clone()
+            .filter(|s| caps.account_status && !s.eq_ignore_ascii_case("ACTIVE"));
+        if let Some(status) = disabled {
+            // A user who cannot sign in names the cause, whatever the agent lists say.
+            self.found.user = Some(record.clone());
+            self.settle(
+                UserBranch::Disabled,
+                format!("Found the user: {name}, but User Hub's status is {status}, not ACTIVE."),
+            );
+            let finding = format!(
+                "User {name} has the status {status} in User Hub, not ACTIVE: they cannot sign in."
+            );
+            return self.finish(Verdict::UserDisabled, Check::User, finding);
+        }
         if record.empty {
             self.settle(
                 UserBranch::Empty,
@@ -167,6 +183,32 @@ impl Diagnosis {
             self.found.lookup = None;
         }
         self.found.user = Some(record.clone());
+        let listing = self
+            .found
+            .listing
+            .clone()
+            .filter(|_| source == "the Admin agent list");
+        if record.agent_id.is_none() {
+            if let Some(listing) = &listing {
+                if listing.cut {
+                    let read = listing.found.entries;
+                    let total = listing
+                        .total
+                        .map(|t| format!(" of {t}"))
+                        .unwrap_or_default();
+                    let summary = format!("User {user_id} was not found in the first {read}{total} agents of the Admin agent list ({} page(s) read, the bound): whether they are an agent could not be told.", listing.pages);
+                    self.settle(AgentIdBranch::BeyondBound, summary);
+                    let finding = format!("Could not tell whether {name} is an agent: not found in the first {read}{total} agents of the Admin agent list, and the list goes on past the pages this page reads. Look the user up in CXone Admin > Users, or type their numeric agent ID in the Agent ID field.");
+                    return self.finish_with(Verdict::NotAnAgent, Check::AgentId, finding, false);
+                }
+                if let Some(hidden) = listing.found.hidden.filter(|h| *h > 0) {
+                    let summary = format!("No agent the access key's user can see maps to user {user_id}, and the Admin agent list reports {hidden} hidden agent(s) (hiddenAgents).");
+                    self.settle(AgentIdBranch::Hidden, summary);
+                    let finding = format!("User {name} exists in User Hub, but no agent list the access key's user can see has their agent, and {hidden} agent(s) are hidden from that user (hiddenAgents).");
+                    return self.finish(Verdict::AgentHidden, Check::AgentId, finding);
+                }
+            }
+        }
         let Some(agent) = record.agent_id.clone() else {
             let summary = if caps.agent_lookup {
                 format!("No agent maps to this user: {source} names no agent whose user ID is {user_id}, and the User Hub record names none.")
@@ -192,10 +234,29 @@ impl Diagnosis {
                 AgentIdBranch::Mismatch,
                 format!("The user's agentId is {agent}, not {typed} as given; using {agent}."),
             ),
-            None if caps.agent_lookup => self.settle(
-                AgentIdBranch::Present,
-                format!("The user's agent ID is {agent} (from {source})."),
-            ),
+            None if caps.agent_lookup => {
+                let matched = listing.as_ref().and_then(|l| l.found.matched.clone());
+                let inactive = matched.as_ref().is_some_and(|m| m.active == Some(false));
+                let locked = matched.as_ref().is_some_and(|m| m.locked == Some(true));
+                if inactive {
+                    self.found.agent_flag = Some(Verdict::AgentInactive);
+                    self.settle(
+                        AgentIdBranch::Inactive,
+                        format!("The user's agent ID is {agent} (from {source}), and the agent record is inactive (isActive: false)."),
+                    );
+                } else if locked {
+                    self.found.agent_flag = Some(Verdict::AgentLocked);
+                    self.settle(
+                        AgentIdBranch::Locked,
+                        format!("The user's agent ID is {agent} (from {source}), and the agent record is locked (locked: true)."),
+                    );
+                } else {
+                    self.settle(
+                        AgentIdBranch::Present,
+                        format!("The user's agent ID is {agent} (from {source})."),
+                    );
+                }
+            }
             None => self.settle(
                 AgentIdBranch::Present,
                 format!("The user's agentId is {agent}."),
