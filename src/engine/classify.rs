@@ -358,10 +358,7 @@ pub(crate) fn http_date_ms(text: &str) -> Option<u64> {
         Some((_, rest)) => rest.trim(),
         None => text.split_once(' ')?.1.trim(),
     };
-    let parts: Vec<&str> = rest
-        .split(|c: char| c == ' ' || c == '-')
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = rest.split([' ', '-']).filter(|p| !p.is_empty()).collect();
     let month_of = |m: &str| {
         MONTHS
             .iter()

@@ -137,6 +137,11 @@ impl ApiProfile for Guide {
         None
     }
 
+    /// The guide's layout is implemented as the guide describes it: nothing to flag per step.
+    fn inference(&self, _check: crate::engine::Check) -> Option<&'static str> {
+        None
+    }
+
     fn other_environment(&self, inputs: &Inputs) -> Result<Environment, String> {
         match &inputs.api_host {
             Some(host) => Err(format!(

@@ -223,6 +223,9 @@ pub trait ApiProfile {
     fn openid_call(&self, inputs: &Inputs) -> Option<Call>;
     /// The `token_endpoint` of an OpenID configuration answer, if usable.
     fn read_openid(&self, body: &Value) -> Option<String>;
+    /// The one line the evidence of `check` adds where this profile's step rests on something
+    /// its API's publisher does not document (an inference, not a fact); `None` where it does not.
+    fn inference(&self, check: crate::engine::Check) -> Option<&'static str>;
     /// The permission area (role permissions) a 403 from a call of `kind` names; `None` where a
     /// 403 means a missing OAuth scope (the guide's vocabulary).
     fn permission_area(&self, kind: crate::engine::RequestKind) -> Option<&'static str>;

@@ -310,6 +310,18 @@ impl ApiProfile for Platform {
         Some(endpoint)
     }
 
+    fn inference(&self, check: crate::engine::Check) -> Option<&'static str> {
+        use crate::engine::Check as C;
+        Some(match check {
+            C::Token => "Inference: the status of a refused access key (400 or 401) is not published; 401 invalid_client is read as \"send the client credentials in the form body\" (client_secret_post, which the OpenID configuration lists).",
+            C::User => "Inference: a 400 from User Hub for an ID that is no UUID is read as an unknown ID; NICE publishes no such rule.",
+            C::AgentId => "Inference: the user is matched locally by userID on the Admin agent list's pages (searchString is not documented to match a UUID); isActive, locked and hiddenAgents are read as one published client shows them.",
+            C::AgentState => "Inference: the API version in the path (v27.0 unless set) is this page's choice, NICE documents v{N} without a default; a 400 for an ID that is no number is read as an unknown agent ID.",
+            C::StateList => "Inference: /agents/states is paged with top/skip and totalRecords as the Admin agent list is (_links.next followed without a total); a 204, 304 or empty body is read as no data, as NICE's SDK reads 304.",
+            _ => return None,
+        })
+    }
+
     fn permission_area(&self, kind: crate::engine::RequestKind) -> Option<&'static str> {
         use crate::engine::RequestKind as K;
         Some(match kind {

@@ -12,8 +12,13 @@ pub(super) fn applies(check: Check, id: BranchId, caps: Capabilities) -> bool {
         (_, B::NotRun) => true,
         // A 403 is a missing scope in the guide's vocabulary, a missing role permission on a
         // platform whose tokens carry a role.
-        (_, B::Forbidden) => !caps.role_permissions,
-        (_, B::NoPermission) => caps.role_permissions,
+        // (The agent lookup's own refusals show only where there is a lookup.)
+        (_, B::Forbidden) => {
+            !caps.role_permissions && (check != Check::AgentId || caps.agent_lookup)
+        }
+        (_, B::NoPermission) => {
+            caps.role_permissions && (check != Check::AgentId || caps.agent_lookup)
+        }
         (Check::User, B::Disabled) => caps.account_status,
         (Check::AgentId, B::Inactive | B::Locked | B::Hidden | B::BeyondBound) => caps.paged_lists,
         (Check::AgentState | Check::StateList, B::NoData) => caps.no_data_answers,

@@ -125,6 +125,10 @@ impl Diagnosis {
         {
             return Vec::new();
         }
+        if kind == RequestKind::StateList && self.agent_in_list_read() {
+            // The agent is known and its entry is read: the rest of the list tells no more.
+            return Vec::new();
+        }
         let Some((first, _)) = pages.first() else {
             return Vec::new();
         };
@@ -171,6 +175,37 @@ impl Diagnosis {
                 Slot::new(target, first_slot.check)
             })
             .collect()
+    }
+
+    /// True when the agent ID is already known (typed alone, or mapped by a page of the agent
+    /// lookup, or by the id_token) and a page of the all-agents list read so far has its entry.
+    fn agent_in_list_read(&self) -> bool {
+        let inputs = self.inputs();
+        let user = inputs.user_id.clone().unwrap_or_default();
+        let known = match &inputs.user_id {
+            None => inputs.agent_id.clone(),
+            Some(_) => self.pages_of(RequestKind::AgentLookup).and_then(|pages| {
+                pages
+                    .into_iter()
+                    .find_map(|(_, l)| l.and_then(|l| l.matched).map(|m| m.agent_id))
+            }),
+        }
+        .or_else(|| self.token_user_agent(&user));
+        let Some(agent) = known else {
+            return false;
+        };
+        let api = self.api();
+        self.found
+            .paged
+            .iter()
+            .filter(|s| s.target.kind() == RequestKind::StateList)
+            .any(|slot| match self.reading(slot) {
+                Settled::Json(json) => api.read_state_list(&json).is_some_and(|list| {
+                    list.iter()
+                        .any(|a| crate::profile::same_id(&a.agent_id, &agent))
+                }),
+                _ => false,
+            })
     }
 
     /// True when `slot`'s answer is "no data" for a profile that says so: 204, 304, or a 2xx

@@ -119,7 +119,7 @@ impl Diagnosis {
     /// The agent ID the `id_token` gives for `user`, when `user` is the access key's own user
     /// (`userId`, else `sub` without its `user:` prefix) and the token names its `icAgentId`
     /// (optional: NICE's published sample has none).
-    fn token_user_agent(&self, user: &str) -> Option<String> {
+    pub(super) fn token_user_agent(&self, user: &str) -> Option<String> {
         let claims = self.token.id_claims.as_ref()?;
         let own = profile::id_of(claims.get("userId")).or_else(|| {
             profile::id_of(claims.get("sub"))
