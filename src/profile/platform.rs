@@ -2,24 +2,32 @@
 //! facts; "seen" there means seen in NICE's SDK and specs, "likely" means inferred).
 //!
 //! - Token (seen): `POST {issuer}/auth/token`, Basic client credentials, form body
-//!   `grant_type=password&username=<access key ID>&password=<access key secret>`. The answer
-//!   carries `id_token`, a JWT with `tenantId`, `userId`, `icAgentId`, `area`.
+//!   `grant_type=password&username=<access key ID>&password=<access key secret>`. After a 401
+//!   `invalid_client` the credentials go once in the form body instead (`client_secret_post`,
+//!   listed by the OpenID configuration); after a 404, `token_endpoint` comes from
+//!   `{issuer}/.well-known/openid-configuration`. The answer carries `id_token`, a JWT with
+//!   `tenantId` and `userId` (`sub` is `user:<UUID>`); `icAgentId` and `area` are optional.
 //! - Discovery (seen): `GET {issuer}/.well-known/cxone-configuration?tenantId=...` answers
-//!   `api_endpoint`, the base of every API call below. The *API host* field replaces it. The
-//!   call carries no credentials: it is a public, well-known document.
-//! - User (seen): User Hub `GET {api}/user-management/v1/users/{userId}` (`{"user": {...}}`).
-//! - User to agent (seen fields, likely search): Admin
-//!   `GET {api}/incontactapi/services/{version}/agents?searchString={userId}`, keeping only the
-//!   entry whose `userID`/`userId` is the user; that the search matches a user ID is inferred, the
-//!   filtering by `userID` does not depend on it. When the `id_token` says the access key's own
-//!   user is the user diagnosed, its `icAgentId` maps it without a call (seen claims). An agent ID
-//!   in the User Hub record itself (`agentId`, `icAgentId`, or in an ACD mapping) is used too
-//!   (likely: API.md names "ACD mappings" without their fields).
+//!   `api_endpoint`, the base of every API call below, with `area` and `domain`. The *API host*
+//!   field replaces it. The call carries no credentials: it is a public, well-known document.
+//! - User (seen): User Hub `GET {api}/user-management/v1/users/{userId}` (`{"user": {...}}`), whose
+//!   `status` is the account's (`ACTIVE`, `BLOCKED`, `DELETED`, ...).
+//! - User to agent (seen fields): Admin
+//!   `GET {api}/incontactapi/services/{version}/agents?fields=agentId,userID,isActive,locked&top=&skip=`,
+//!   paged, matched locally by `userID`/`userId`; `searchString` is not used, since NICE does not
+//!   document it matching a UUID. The list's `hiddenAgents` counts agents the key's user may not
+//!   see. When the `id_token` says the access key's own user is the user diagnosed and names its
+//!   `icAgentId`, that maps it without a call. An agent ID in the User Hub record itself
+//!   (`agentId`, `icAgentId`, or in an ACD mapping) is used too (likely: API.md names "ACD
+//!   mappings" without their fields).
 //! - Agent state (seen): `GET {api}/incontactapi/services/{version}/agents/{agentId}/states` and
 //!   `.../agents/states`, answered as `{"agentStates": [...]}` or the older
 //!   `{"resultSet": {"agentStates"|"agentState": [...]}}`. `LoggedOut` (or `agentStateId` 0) is a
 //!   state entry; an empty list, 204 or 304 is "no data" (NICE answers those to `updatedSince`,
-//!   which this page never sends).
+//!   which this page never sends). The all-agents list is paged like the Admin list (likely).
+//! - A 403 is a missing role permission, named after the call refused (Real-Time Data, Admin
+//!   agents, User Hub): tokens carry a role, not scopes. [`ApiProfile::inference`] gives the one
+//!   line each check's evidence adds where a step rests on an inference.
 //! - The version goes in the path as the form normalises it (`v27.0`; likely: API.md writes
 //!   `v{N}`, NICE's published URLs carry `vNN.0`).
 //! - A 400 from an ID-addressed call (user lookup, agent state) reads as an unknown ID, like 404

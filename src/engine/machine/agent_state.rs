@@ -279,27 +279,6 @@ impl Diagnosis {
         self.begin_other_environment();
     }
 
-    /// Ends in the cause the agent record named (`agent_inactive`, `agent_locked`), if it did:
-    /// it wins over a missing session and an unknown agent ID.
-    fn finish_if_flagged(&mut self, agent: &str) -> bool {
-        let Some(verdict) = self.found.agent_flag else {
-            return false;
-        };
-        let who = self.agent_label(agent);
-        let what = match verdict {
-            Verdict::AgentInactive => "is inactive (isActive: false in the Admin agent list)",
-            _ => "is locked (locked: true in the Admin agent list)",
-        };
-        self.settle_other(
-            OtherEnvironmentBranch::NotNeeded,
-            "Not asked: the agent record names the cause.",
-        );
-        let finding =
-            format!("{who} {what}, and the API shows no session: the agent cannot log in.");
-        self.finish(verdict, Check::AgentId, finding);
-        true
-    }
-
     /// Settles `state_list` from the list's answer: the list call failed, the list is empty, or
     /// `agent` is (or is not) in it with a state; with no agent ID known, only that it was read.
     /// Answers whether the list shows `agent` with a state (`None` when the list failed).

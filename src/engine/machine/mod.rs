@@ -12,13 +12,14 @@
 //! | `relay.rs` | `relay` | `cors_blocked`, `relay_unreachable`, `relay_misconfigured` |
 //! | `token.rs` | `token`, `scopes`, `token_lifetime` | `missing_scope` (an empty state without `agent:state:read`) |
 //! | `discovery.rs` | `discovery` | `discovery_failed` |
-//! | `user.rs` | `user`, `agent_id` | `user_not_found`, `id_is_agent_id`, `not_an_agent`, `missing_scope` (an empty user record) |
+//! | `user.rs` | `user`, `agent_id` | `user_not_found`, `id_is_agent_id`, `not_an_agent`, `missing_scope` (an empty user record), `user_disabled`, `agent_hidden`, `agent_inactive`, `agent_locked` |
 //! | `agent_state.rs` | `agent_state`, `state_list`, `cross_check` | `logged_in`, `agent_not_found`, `id_is_user_id`, `inconsistent_state`, `logged_out` |
 //! | `other_environment.rs` | `other_environment` | `wrong_environment`, `logged_out` (asked there too) |
-//! | `failure.rs` | any check whose call failed | the call failures: `tenant_unreachable`, `bad_credentials`, `token_rejected`, `rate_limited`, `service_error`, `timeout`, `missing_scope` (403) |
+//! | `failure.rs` | any check whose call failed | the call failures: `tenant_unreachable`, `bad_credentials`, `token_rejected`, `rate_limited`, `service_error`, `timeout`, `missing_scope` / `missing_permission` (403) |
 //! | `finish.rs` | every check still open | none: it writes the verdict others decided |
 //!
-//! `round.rs` holds the calls of the current phase through their retries.
+//! `round.rs` holds the calls of the current phase through their retries; `pages.rs` reads the
+//! paged lists to the end within the bound ([`MAX_PAGES`] of [`PAGE_SIZE`]).
 
 mod agent_state;
 mod discovery;

@@ -1,11 +1,14 @@
 //! The `user` and `agent_id` checks: does the user exist, and which agent ID is theirs (from the
 //! user record, or the profile's agent lookup)? Decides `user_not_found`, `id_is_agent_id`,
-//! `not_an_agent`, and `missing_scope` for an empty user record without `user:read`.
+//! `not_an_agent`, `missing_scope` for an empty user record without `user:read`, and the
+//! platform's causes: `user_disabled` (User Hub's status), `agent_hidden` (`hiddenAgents`), and
+//! `agent_inactive` / `agent_locked` (the agent record), the last two once the state calls show
+//! no session (`finish_if_flagged`, called from `agent_state.rs`).
 
 use super::failure::api_status_failure;
 use super::round::{Slot, Target};
 use super::{Diagnosis, Phase, Settled};
-use crate::engine::check::{AgentIdBranch, Check, Taken, UserBranch};
+use crate::engine::check::{AgentIdBranch, Check, OtherEnvironmentBranch, Taken, UserBranch};
 use crate::engine::classify::Failure;
 use crate::engine::verdict::Verdict;
 use crate::profile::{self, IdKind, UserRecord};
@@ -358,5 +361,26 @@ impl Diagnosis {
                 self.finish(Verdict::UserNotFound, Check::User, finding);
             }
         }
+    }
+
+    /// Ends in the cause the agent record named (`agent_inactive`, `agent_locked`), if it did:
+    /// it wins over a missing session and an unknown agent ID.
+    pub(super) fn finish_if_flagged(&mut self, agent: &str) -> bool {
+        let Some(verdict) = self.found.agent_flag else {
+            return false;
+        };
+        let who = self.agent_label(agent);
+        let what = match verdict {
+            Verdict::AgentInactive => "is inactive (isActive: false in the Admin agent list)",
+            _ => "is locked (locked: true in the Admin agent list)",
+        };
+        self.settle_other(
+            OtherEnvironmentBranch::NotNeeded,
+            "Not asked: the agent record names the cause.",
+        );
+        let finding =
+            format!("{who} {what}, and the API shows no session: the agent cannot log in.");
+        self.finish(verdict, Check::AgentId, finding);
+        true
     }
 }
