@@ -276,7 +276,21 @@ impl Directory {
             .query_param("skip")
             .and_then(|t| t.parse::<usize>().ok())
             .unwrap_or(0);
-        let page: Vec<Value> = rows.into_iter().skip(skip).take(top).collect();
+        // `fields` keeps only the fields asked for, as the API does.
+        let fields: Option<Vec<String>> = target
+            .query_param("fields")
+            .map(|f| f.split(',').map(|n| n.trim().to_string()).collect());
+        let page: Vec<Value> = rows
+            .into_iter()
+            .skip(skip)
+            .take(top)
+            .map(|mut row| {
+                if let (Some(fields), Value::Object(map)) = (&fields, &mut row) {
+                    map.retain(|k, _| fields.iter().any(|f| f == k));
+                }
+                row
+            })
+            .collect();
         let mut inner = json!({"lastPollTime": NOW_TEXT, "totalRecords": total});
         if key == "agents" {
             inner["hiddenAgents"] = json!(self.hidden);
@@ -349,7 +363,7 @@ impl Directory {
                 }
                 Row::Other(n) if query.is_none() => {
                     let (agent, user) = other_agent(n);
-                    Some(json!({"agentId": agent, "userID": user, "firstName": "Agent", "lastName": format!("{agent}"), "isActive": true, "locked": false}))
+                    Some(json!({"agentId": agent, "userID": user, "firstName": "Agent", "lastName": agent.to_string(), "isActive": true, "locked": false}))
                 }
                 Row::Other(_) => None,
             })
