@@ -1196,6 +1196,13 @@ fn the_token_goes_in_the_form_body_after_basic_is_refused_with_invalid_client() 
         .node(Check::Token)
         .summary
         .contains("client_secret_post"));
+    // The secret in the body, percent-encoded, is redacted like the one in Basic.
+    let tree = run.tree_json();
+    assert!(!tree.contains(SECRET) && !tree.contains("Sup3r-s3cret-Value%21"));
+    assert!(
+        tree.contains("client_secret=<redacted>"),
+        "the body shows where it went"
+    );
     // The common case: Basic works, one try, and the evidence says so.
     let run = run_platform(healthy());
     assert_eq!(run.sent_to(&auth_url()).len(), 1);

@@ -393,7 +393,8 @@ pub fn same_id(a: &str, b: &str) -> bool {
 }
 
 /// The secrets of `inputs` in every form a request carries them: as typed, as `id:secret` and its
-/// Basic encoding, and the access key secret percent-encoded (the password grant's body).
+/// Basic encoding, and both secrets percent-encoded (the password grant's body, and the client
+/// secret in the body under `client_secret_post`).
 pub fn credential_forms(inputs: &Inputs) -> Vec<String> {
     let mut forms: Vec<String> = inputs.secrets().into_iter().map(str::to_string).collect();
     if !inputs.client_secret.is_empty() {
@@ -405,6 +406,10 @@ pub fn credential_forms(inputs: &Inputs) -> Vec<String> {
     }
     if !inputs.access_key_secret.is_empty() {
         forms.push(crate::percent::encode(&inputs.access_key_secret));
+    }
+    // client_secret_post carries the client secret percent-encoded in the form body.
+    if !inputs.client_secret.is_empty() {
+        forms.push(crate::percent::encode(&inputs.client_secret));
     }
     forms
 }
