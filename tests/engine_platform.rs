@@ -1304,3 +1304,49 @@ fn every_inference_shows_in_the_evidence_of_its_check() {
     }
     assert!(!run.node(Check::Discovery).summary.contains("Inference:"));
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn without_total_records_the_next_link_is_followed_page_by_page() {
+    let next = |skip: u32| json!({"next": format!("{API}/incontactapi/services/{V}/agents?top=100&skip={skip}")});
+    let mut agents = others(7_000_000, 40);
+    agents[3] = agent_record(AGENT.parse().unwrap(), USER);
+    let mut entries = other_states(7_000_000, 40);
+    entries[3] = state_entry(AGENT, "Available", 1);
+    let tenant = healthy()
+        .on(
+            &lookup_page_url(API, 0),
+            json(
+                200,
+                json!({"agents": others(6_000_000, 100), "_links": next(100)}),
+            ),
+        )
+        .on(
+            &lookup_page_url(API, 100),
+            json(200, json!({"agents": agents})),
+        )
+        .on(
+            &p_list_page_url(API, 0),
+            json(
+                200,
+                json!({"agentStates": other_states(6_000_000, 100), "_links": next(100)}),
+            ),
+        )
+        .on(
+            &p_list_page_url(API, 100),
+            json(200, json!({"agentStates": entries})),
+        );
+    let run = run(platform_inputs(), tenant);
+    assert_eq!(
+        run.verdict(),
+        Verdict::LoggedIn,
+        "{}",
+        run.report.tree.summary
+    );
+    assert_eq!(run.branch(Check::StateList), "listed");
+    assert_eq!(
+        run.round_count(),
+        5,
+        "token, discovery, first pages, second pages, state"
+    );
+}
