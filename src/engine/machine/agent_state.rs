@@ -173,12 +173,19 @@ impl Diagnosis {
                         self.finish(Verdict::InconsistentState, Check::CrossCheck, finding);
                     }
                     None => {
+                        // No data (or the agent past the pages read) is not a failed read.
+                        let why = if self.found.list_gap.is_some() || self.found.list_cut.is_some()
+                        {
+                            "gave no data about the agent"
+                        } else {
+                            "could not be read"
+                        };
                         self.settle(
                             CrossCheckBranch::Unknown,
-                            "The all-agents list could not be read to compare.",
+                            format!("The all-agents list {why} to compare."),
                         );
                         let finding = format!(
-                            "{who} is logged in: state {state}{group}. (The all-agents list could not be read to confirm.)"
+                            "{who} is logged in: state {state}{group}. (The all-agents list {why} to confirm.)"
                         );
                         self.finish(Verdict::LoggedIn, Check::AgentState, finding);
                     }
