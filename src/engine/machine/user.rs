@@ -92,21 +92,26 @@ impl Diagnosis {
 
     /// The user's agent ID when the user record does not name it (platform): from the agent
     /// lookup sent beside the user lookup, else the id_token when the user is the access key's
-    /// own. `Err` when the lookup failed; `Ok((None, _))` when nothing maps the user.
-    fn mapped_agent(&mut self, user: &str) -> Result<(Option<String>, &'static str), Failure> {
+    /// own. `Err` when the lookup failed; `Ok((None, ..))` when nothing maps the user. The flag
+    /// says the agent lookup's pages were read (`found.listing` holds them).
+    fn mapped_agent(
+        &mut self,
+        user: &str,
+    ) -> Result<(Option<String>, &'static str, bool), Failure> {
         let api = self.api();
         match self.found.lookup.take() {
             Some(Settled::Json(_)) => match &self.found.listing {
                 Some(listing) => Ok((
                     listing.found.matched.as_ref().map(|r| r.agent_id.clone()),
                     "the Admin agent list",
+                    true,
                 )),
                 None => Err(Failure::NotApi {
                     detail: "a 2xx answer to the agent lookup that is not a list of agents".into(),
                 }),
             },
             Some(Settled::Status { status, .. }) if api.is_unknown_id(status) => {
-                Ok((None, "the Admin agent lookup"))
+                Ok((None, "the Admin agent lookup", false))
             }
             Some(Settled::Status { status, detail, .. }) => {
                 Err(api_status_failure(status, &detail))
@@ -115,6 +120,7 @@ impl Diagnosis {
             None => Ok((
                 self.token_user_agent(user),
                 "the id_token's icAgentId (the access key's own user)",
+                false,
             )),
         }
     }
@@ -170,11 +176,13 @@ impl Diagnosis {
         }
         let user_id = inputs.user_id.clone().unwrap_or_default();
         let mut source = "the user record";
+        let mut from_listing = false;
         if record.agent_id.is_none() {
             match self.mapped_agent(&user_id) {
-                Ok((agent, from)) => {
+                Ok((agent, from, listed)) => {
                     record.agent_id = agent;
                     source = from;
+                    from_listing = listed;
                 }
                 Err(failure) => {
                     self.found.user = Some(record);
@@ -186,11 +194,7 @@ impl Diagnosis {
             self.found.lookup = None;
         }
         self.found.user = Some(record.clone());
-        let listing = self
-            .found
-            .listing
-            .clone()
-            .filter(|_| source == "the Admin agent list");
+        let listing = self.found.listing.clone().filter(|_| from_listing);
         if record.agent_id.is_none() {
             if let Some(listing) = &listing {
                 if listing.cut {
@@ -228,6 +232,17 @@ impl Diagnosis {
             let finding = format!("User {name} exists but has no agent ID.");
             return self.finish(Verdict::NotAnAgent, Check::AgentId, finding);
         };
+        // The agent record's own flags: a cause, once the state calls show no session.
+        let matched = listing.as_ref().and_then(|l| l.found.matched.clone());
+        let inactive = matched.as_ref().is_some_and(|m| m.active == Some(false));
+        let locked = matched.as_ref().is_some_and(|m| m.locked == Some(true));
+        self.found.agent_flag = if inactive {
+            Some(Verdict::AgentInactive)
+        } else if locked {
+            Some(Verdict::AgentLocked)
+        } else {
+            None
+        };
         match &inputs.agent_id {
             Some(typed) if profile::same_id(typed, &agent) => self.settle(
                 AgentIdBranch::Matches,
@@ -238,17 +253,12 @@ impl Diagnosis {
                 format!("The user's agentId is {agent}, not {typed} as given; using {agent}."),
             ),
             None if caps.agent_lookup => {
-                let matched = listing.as_ref().and_then(|l| l.found.matched.clone());
-                let inactive = matched.as_ref().is_some_and(|m| m.active == Some(false));
-                let locked = matched.as_ref().is_some_and(|m| m.locked == Some(true));
                 if inactive {
-                    self.found.agent_flag = Some(Verdict::AgentInactive);
                     self.settle(
                         AgentIdBranch::Inactive,
                         format!("The user's agent ID is {agent} (from {source}), and the agent record is inactive (isActive: false)."),
                     );
                 } else if locked {
-                    self.found.agent_flag = Some(Verdict::AgentLocked);
                     self.settle(
                         AgentIdBranch::Locked,
                         format!("The user's agent ID is {agent} (from {source}), and the agent record is locked (locked: true)."),
