@@ -5,7 +5,7 @@
 mod common;
 
 use agent_state_doctor::engine::{
-    Check, Diagnosis, Outcome, RequestKind, Verdict, MAX_RETRY_WAIT_MS,
+    Answer, Check, Diagnosis, Outcome, RequestKind, Verdict, MAX_RETRY_WAIT_MS,
 };
 use agent_state_doctor::inputs::{Field, Profile};
 use agent_state_doctor::profile::guide::basic_credentials;
@@ -224,14 +224,22 @@ fn discovery_failed_when_the_configuration_answers_404_or_names_no_api_endpoint(
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn missing_scope_when_the_state_calls_answer_403() {
+fn missing_permission_when_the_state_calls_answer_403() {
+    // Real CXone tokens carry a role, not scopes: a 403 is the key's user lacking a permission,
+    // named after the call refused (the agent-state calls: Real-Time Data).
     let forbidden = json(403, json!({"error": "Forbidden"}));
     let tenant = healthy()
         .on(&p_state_url(API, AGENT), forbidden.clone())
         .on(&p_list_url(API), forbidden);
     let run = run_platform(tenant);
-    assert_eq!(run.verdict(), Verdict::MissingScope);
-    assert_eq!(run.branch(Check::AgentState), "forbidden");
+    assert_eq!(run.verdict(), Verdict::MissingPermission);
+    assert_eq!(run.branch(Check::AgentState), "no_permission");
+    assert!(
+        finding(&run).contains("Real-Time Data"),
+        "{}",
+        finding(&run)
+    );
+    assert!(!run.verdict_text().contains("agent:state:read"));
     assert_eq!(
         run.branch(Check::Scopes),
         "unknown",
@@ -489,7 +497,7 @@ fn logged_in_shows_the_state_the_skill_and_the_unavailable_reason() {
     assert!(run
         .node(Check::AgentId)
         .summary
-        .contains("Admin agent lookup"));
+        .contains("Admin agent list"));
     let lunch = vec![state_entry(AGENT, "Unavailable", 2)];
     let tenant = healthy()
         .on(&p_state_url(API, AGENT), states(lunch.clone()))
@@ -690,7 +698,7 @@ fn the_api_version_goes_in_the_path_as_the_form_normalises_it() {
         .on(&discovery_url(TENANT_ID), config_answer())
         .on(&hub_user_url(API, USER), hub_user_answer())
         .on(
-            &format!("{API}/incontactapi/services/v21.0/agents?searchString={USER}"),
+            &format!("{API}/incontactapi/services/v21.0/agents?fields=agentId,userID,isActive,locked&top=100&skip=0"),
             lookup_answer(),
         )
         .on(
@@ -698,7 +706,7 @@ fn the_api_version_goes_in_the_path_as_the_form_normalises_it() {
             states(vec![state_entry(AGENT, "Available", 1)]),
         )
         .on(
-            &format!("{API}/incontactapi/services/v21.0/agents/states"),
+            &format!("{API}/incontactapi/services/v21.0/agents/states?top=100&skip=0"),
             states(vec![state_entry(AGENT, "Available", 1)]),
         );
     assert_eq!(run(v21, tenant).verdict(), Verdict::LoggedIn);
@@ -741,8 +749,9 @@ fn an_agent_id_typed_beside_the_user_is_cross_checked_and_sent_in_the_lookup_rou
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_failed_agent_lookup_decides_with_its_own_failure() {
     let run = run_platform(healthy().on(&lookup_url(API, USER), json(403, json!({}))));
-    assert_eq!(run.verdict(), Verdict::MissingScope);
-    assert_eq!(run.branch(Check::AgentId), "forbidden");
+    assert_eq!(run.verdict(), Verdict::MissingPermission);
+    assert_eq!(run.branch(Check::AgentId), "no_permission");
+    assert!(finding(&run).contains("Admin agents"), "{}", finding(&run));
     assert_eq!(run.branch(Check::User), "found");
 }
 
@@ -870,4 +879,474 @@ fn a_cached_platform_token_refused_with_401_is_replaced_without_discovering_agai
     );
     assert_eq!(run.branch(Check::Token), "issued");
     assert_eq!(run.sent_to(&discovery_url(TENANT_ID)).len(), 1);
+}
+
+// ----- issue 11: platform truth (published behaviour, or "could not tell") -----
+
+/// An Admin agent list page: `agents` entries, `totalRecords`, `hiddenAgents`.
+fn agents_page(agents: Vec<serde_json::Value>, total: usize, hidden: u64) -> Answer {
+    json(
+        200,
+        json!({"totalRecords": total, "hiddenAgents": hidden, "agents": agents}),
+    )
+}
+
+/// An Admin record: agent `agent` of user `user`.
+fn agent_record(agent: u64, user: &str) -> serde_json::Value {
+    json!({"agentId": agent, "userID": user, "isActive": true, "locked": false})
+}
+
+/// `n` other agents from `first`, as Admin records.
+fn others(first: u64, n: u64) -> Vec<serde_json::Value> {
+    (first..first + n)
+        .map(|a| agent_record(a, &format!("00000000-0000-4000-8000-{a:012}")))
+        .collect()
+}
+
+/// `n` other agents' logged-out state entries from `first`.
+fn other_states(first: u64, n: u64) -> Vec<serde_json::Value> {
+    (first..first + n)
+        .map(|a| json!({"agentId": a, "agentStateId": 0, "agentStateName": "LoggedOut"}))
+        .collect()
+}
+
+/// A state-list page with `totalRecords` `total`.
+fn states_page(entries: Vec<serde_json::Value>, total: usize) -> Answer {
+    json(200, json!({"totalRecords": total, "agentStates": entries}))
+}
+
+/// A tenant of 250 agents paged at 100, Dana on page `page` (1-based) of both lists.
+fn paged_tenant(page: u32) -> Tenant {
+    let mut tenant = healthy();
+    for p in 0..3u32 {
+        let from = 3_000_000 + u64::from(p) * 100;
+        let size = if p == 2 { 50 } else { 100 };
+        let mut agents = others(from, size);
+        let mut entries = other_states(from, size);
+        if p + 1 == page {
+            agents[7] = agent_record(AGENT.parse().unwrap(), USER);
+            entries[7] = state_entry(AGENT, "Available", 1);
+        }
+        tenant = tenant
+            .on(&lookup_page_url(API, p * 100), agents_page(agents, 250, 0))
+            .on(&p_list_page_url(API, p * 100), states_page(entries, 250));
+    }
+    tenant
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn missing_scope_is_the_guides_word_a_platform_403_is_missing_permission() {
+    let run = run_platform(healthy().on(
+        &hub_user_url(API, USER),
+        with_header(
+            json(403, json!({})),
+            "icStatusDescription",
+            "Access denied to User Hub",
+        ),
+    ));
+    assert_eq!(run.verdict(), Verdict::MissingPermission);
+    assert_ne!(run.verdict(), Verdict::MissingScope);
+    assert_eq!(run.branch(Check::User), "no_permission");
+    let text = finding(&run);
+    assert!(text.contains("User Hub"), "{text}");
+    assert!(
+        text.contains("Access denied to User Hub"),
+        "icStatusDescription shows in the finding: {text}"
+    );
+    assert!(run.node(Check::User).exchanges.iter().any(|e| e
+        .response_headers
+        .iter()
+        .any(|(n, _)| n == "icStatusDescription")));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn user_disabled_when_user_hub_status_is_not_active() {
+    for status in ["BLOCKED", "DELETED"] {
+        // No agent maps to her either: the cause wins over not_an_agent.
+        let tenant = healthy()
+            .on(
+                &hub_user_url(API, USER),
+                json(
+                    200,
+                    json!({"user": {"id": USER, "firstName": "Dana", "lastName": "Whitfield", "status": status}}),
+                ),
+            )
+            .on(&lookup_url(API, USER), agents_page(others(1, 3), 3, 0));
+        let run = run_platform(tenant);
+        assert_eq!(run.verdict(), Verdict::UserDisabled, "{status}");
+        assert_eq!(run.branch(Check::User), "disabled");
+        assert!(finding(&run).contains(status));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn agent_inactive_when_the_agent_record_has_is_active_false() {
+    let inactive = agents_page(
+        vec![json!({"agentId": 1204587, "userID": USER, "isActive": false, "locked": false})],
+        1,
+        0,
+    );
+    let logged_out = states(vec![state_entry(AGENT, "LoggedOut", 0)]);
+    let tenant = healthy()
+        .on(&lookup_url(API, USER), inactive.clone())
+        .on(&p_state_url(API, AGENT), logged_out.clone())
+        .on(&p_list_url(API), logged_out);
+    let run = run_platform(tenant);
+    assert_eq!(
+        run.verdict(),
+        Verdict::AgentInactive,
+        "wins over logged_out"
+    );
+    assert_eq!(run.branch(Check::AgentId), "inactive");
+    // It wins over agent_not_found too.
+    let tenant = healthy().on(&lookup_url(API, USER), inactive).on(
+        &p_state_url(API, AGENT),
+        json(404, json!({"error": "NotFound"})),
+    );
+    assert_eq!(run_platform(tenant).verdict(), Verdict::AgentInactive);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn agent_locked_when_the_agent_record_is_locked() {
+    let locked = agents_page(
+        vec![json!({"agentId": "1204587", "userId": USER, "isActive": true, "locked": true})],
+        1,
+        0,
+    );
+    let logged_out = states(vec![state_entry(AGENT, "LoggedOut", 0)]);
+    let tenant = healthy()
+        .on(&lookup_url(API, USER), locked.clone())
+        .on(&p_state_url(API, AGENT), logged_out.clone())
+        .on(&p_list_url(API), logged_out);
+    let run = run_platform(tenant);
+    assert_eq!(run.verdict(), Verdict::AgentLocked);
+    assert_eq!(run.branch(Check::AgentId), "locked");
+    // A locked record with a live session is still logged in: the cause explains only absence.
+    let run = run_platform(healthy().on(&lookup_url(API, USER), locked));
+    assert_eq!(run.verdict(), Verdict::LoggedIn);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn agent_hidden_when_no_visible_list_has_the_agent_and_hidden_agents_is_positive() {
+    let tenant = healthy().on(&lookup_url(API, USER), agents_page(others(1, 3), 3, 2));
+    let run = run_platform(tenant);
+    assert_eq!(
+        run.verdict(),
+        Verdict::AgentHidden,
+        "wins over not_an_agent"
+    );
+    assert_eq!(run.branch(Check::AgentId), "hidden");
+    assert!(finding(&run).contains("hiddenAgents"));
+    // Without hidden agents, the same answer is not_an_agent.
+    let tenant = healthy().on(&lookup_url(API, USER), agents_page(others(1, 3), 3, 0));
+    assert_eq!(run_platform(tenant).verdict(), Verdict::NotAnAgent);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_user_is_mapped_from_the_paged_agent_list_never_by_search_string() {
+    let run = run(platform_inputs(), paged_tenant(3));
+    assert_eq!(
+        run.verdict(),
+        Verdict::LoggedIn,
+        "{}",
+        run.report.tree.summary
+    );
+    assert!(run.sent().iter().all(|r| !r.url.contains("searchString")));
+    assert!(run.sent().iter().any(|r| r
+        .url
+        .contains("agents?fields=agentId,userID,isActive,locked&top=100&skip=200")));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_agent_on_the_third_page_of_both_lists_costs_one_round_more_than_on_the_first() {
+    let first = run(platform_inputs(), paged_tenant(1));
+    let third = run(platform_inputs(), paged_tenant(3));
+    assert_eq!(first.verdict(), Verdict::LoggedIn);
+    assert_eq!(third.verdict(), Verdict::LoggedIn);
+    assert_eq!(first.round_count(), 4, "token, discovery, lookup, state");
+    assert_eq!(third.round_count(), first.round_count() + 1);
+    // The further pages of both lists go out together, in one round.
+    let pages = &third.kinds()[3];
+    assert_eq!(
+        pages
+            .iter()
+            .filter(|k| **k == RequestKind::StateList)
+            .count(),
+        2
+    );
+    assert_eq!(
+        pages
+            .iter()
+            .filter(|k| **k == RequestKind::AgentLookup)
+            .count(),
+        2
+    );
+    assert_eq!(third.branch(Check::StateList), "listed");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn not_found_in_the_first_1000_agents_is_unknown_not_a_cause() {
+    let mut tenant = healthy();
+    for p in 0..10u32 {
+        let from = 2_000_000 + u64::from(p) * 100;
+        tenant = tenant
+            .on(
+                &lookup_page_url(API, p * 100),
+                agents_page(others(from, 100), 5000, 0),
+            )
+            .on(
+                &p_list_page_url(API, p * 100),
+                states_page(other_states(from, 100), 5000),
+            );
+    }
+    let run = run(platform_inputs(), tenant);
+    assert_eq!(run.branch(Check::AgentId), "beyond_bound");
+    assert_eq!(run.outcome(Check::AgentId), Outcome::Unknown);
+    assert!(finding(&run).contains("first 1000"), "{}", finding(&run));
+    assert!(finding(&run).contains("Could not tell"));
+    let lookups = run
+        .sent()
+        .iter()
+        .filter(|r| r.kind == RequestKind::AgentLookup)
+        .count();
+    assert_eq!(lookups, 10, "the bound: 10 pages");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn logged_in_when_the_list_answers_304_no_data_is_not_an_empty_list() {
+    for no_data in [
+        raw(304, "text/plain", ""),
+        raw(204, "text/plain", ""),
+        raw(200, "application/json", ""),
+    ] {
+        let run = run_platform(healthy().on(&p_list_url(API), no_data));
+        assert_eq!(
+            run.verdict(),
+            Verdict::LoggedIn,
+            "{}",
+            run.report.tree.summary
+        );
+        assert_eq!(run.branch(Check::StateList), "no_data");
+        assert_eq!(run.branch(Check::CrossCheck), "unknown");
+    }
+    // The agent's own endpoint gives no data: the list that did answer decides.
+    let run = run_platform(healthy().on(&p_state_url(API, AGENT), raw(204, "text/plain", "")));
+    assert_eq!(run.verdict(), Verdict::LoggedIn);
+    assert_eq!(run.branch(Check::AgentState), "no_data");
+    assert_eq!(run.branch(Check::CrossCheck), "unknown");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_503_with_retry_after_is_retried_like_a_429_and_service_error_when_it_persists() {
+    let busy = with_header(json(503, json!({})), "Retry-After", "1");
+    let ok = states(vec![state_entry(AGENT, "Available", 1)]);
+    let run = run_platform(healthy().on_each(&p_state_url(API, AGENT), vec![busy.clone(), ok]));
+    assert_eq!(run.verdict(), Verdict::LoggedIn);
+    assert_eq!(run.sent_to(&p_state_url(API, AGENT)).len(), 2);
+    let run = run_platform(healthy().on(&p_state_url(API, AGENT), busy));
+    assert_eq!(run.verdict(), Verdict::ServiceError);
+    assert_eq!(run.sent_to(&p_state_url(API, AGENT)).len(), 3);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_retry_after_http_date_4_s_ahead_is_waited_for_within_the_budget() {
+    let dated = with_header(
+        with_header(
+            json(429, json!({})),
+            "Date",
+            "Tue, 04 Mar 2025 12:00:00 GMT",
+        ),
+        "Retry-After",
+        "Tue, 04 Mar 2025 12:00:04 GMT",
+    );
+    let run =
+        run_platform(healthy().on_each(&hub_user_url(API, USER), vec![dated, hub_user_answer()]));
+    assert_eq!(run.verdict(), Verdict::LoggedIn);
+    let retry = run.sent_to(&hub_user_url(API, USER))[1].delay_ms;
+    assert_eq!(retry, 4_000);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_token_goes_in_the_form_body_after_basic_is_refused_with_invalid_client() {
+    let refused = json(
+        401,
+        json!({"error": "invalid_client", "errorDescription": "use client_secret_post"}),
+    );
+    let run = run_platform(healthy().on_each(&auth_url(), vec![refused, platform_token_answer()]));
+    assert_eq!(run.verdict(), Verdict::LoggedIn);
+    let tries = run.sent_to(&auth_url());
+    assert_eq!(tries.len(), 2);
+    assert!(tries[0].header("authorization").is_some());
+    assert!(tries[1].header("authorization").is_none());
+    let body = tries[1].body.clone().unwrap();
+    assert!(body.contains(&format!("client_id={CLIENT_ID}")));
+    assert!(run
+        .node(Check::Token)
+        .summary
+        .contains("client_secret_post"));
+    // The secret in the body, percent-encoded, is redacted like the one in Basic.
+    let tree = run.tree_json();
+    assert!(!tree.contains(SECRET) && !tree.contains("Sup3r-s3cret-Value%21"));
+    assert!(
+        tree.contains("client_secret=<redacted>"),
+        "the body shows where it went"
+    );
+    // The common case: Basic works, one try, and the evidence says so.
+    let run = run_platform(healthy());
+    assert_eq!(run.sent_to(&auth_url()).len(), 1);
+    assert!(run.node(Check::Token).summary.contains("HTTP Basic"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_token_endpoint_comes_from_openid_configuration_only_after_a_404() {
+    let openid = format!("{ISSUER}/.well-known/openid-configuration");
+    let moved = format!("{ISSUER}/connect/token");
+    let tenant = healthy()
+        .on(&auth_url(), json(404, json!({"error": "not_found"})))
+        .on(&openid, json(200, json!({"token_endpoint": moved, "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"]})))
+        .on(&moved, platform_token_answer());
+    let run = run_platform(tenant);
+    assert_eq!(run.verdict(), Verdict::LoggedIn);
+    assert_eq!(run.sent_to(&moved).len(), 1);
+    assert!(run.node(Check::Token).summary.contains("OpenID"));
+    // No extra round in the common case.
+    let run = run_platform(healthy());
+    assert!(run.sent().iter().all(|r| r.kind != RequestKind::OpenId));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_id_tokens_user_comes_from_sub_without_user_id_and_ic_agent_id_is_optional() {
+    let own = platform_inputs_with(|f| f.set(Field::UserId, KEY_USER));
+    let token = |claims| {
+        json(
+            200,
+            json!({"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 3600,
+                   "id_token": unsigned_jwt(claims)}),
+        )
+    };
+    let with_sub = token(
+        json!({"sub": format!("user:{KEY_USER}"), "tenantId": TENANT_ID, "icAgentId": "1200777"}),
+    );
+    let tenant = healthy()
+        .on(&auth_url(), with_sub)
+        .on(&hub_user_url(API, KEY_USER), hub_user_answer())
+        .on(
+            &p_state_url(API, "1200777"),
+            states(vec![state_entry("1200777", "Available", 1)]),
+        )
+        .on(
+            &p_list_url(API),
+            states(vec![state_entry("1200777", "Available", 1)]),
+        );
+    let first = run(own.clone(), tenant);
+    assert_eq!(first.verdict(), Verdict::LoggedIn);
+    assert!(first
+        .sent()
+        .iter()
+        .all(|r| r.kind != RequestKind::AgentLookup));
+    // Without icAgentId (NICE's published sample has none), the agent list maps the user.
+    let published = token(
+        json!({"sub": format!("user:{KEY_USER}"), "userId": KEY_USER, "tenantId": TENANT_ID}),
+    );
+    let tenant = healthy()
+        .on(&auth_url(), published)
+        .on(&hub_user_url(API, KEY_USER), hub_user_answer())
+        .on(
+            &lookup_url(API, KEY_USER),
+            agents_page(vec![agent_record(1200777, KEY_USER)], 1, 0),
+        )
+        .on(
+            &p_state_url(API, "1200777"),
+            states(vec![state_entry("1200777", "Available", 1)]),
+        )
+        .on(
+            &p_list_url(API),
+            states(vec![state_entry("1200777", "Available", 1)]),
+        );
+    let second = run(own, tenant);
+    assert_eq!(second.verdict(), Verdict::LoggedIn);
+    assert!(second
+        .sent()
+        .iter()
+        .any(|r| r.kind == RequestKind::AgentLookup));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_inference_shows_in_the_evidence_of_its_check() {
+    let run = run_platform(healthy());
+    for check in [
+        Check::Token,
+        Check::AgentId,
+        Check::AgentState,
+        Check::StateList,
+    ] {
+        assert!(
+            run.node(check).summary.contains("Inference:"),
+            "{}: {}",
+            check.id(),
+            run.node(check).summary
+        );
+    }
+    assert!(!run.node(Check::Discovery).summary.contains("Inference:"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn without_total_records_the_next_link_is_followed_page_by_page() {
+    let next = |skip: u32| json!({"next": format!("{API}/incontactapi/services/{V}/agents?top=100&skip={skip}")});
+    let mut agents = others(7_000_000, 40);
+    agents[3] = agent_record(AGENT.parse().unwrap(), USER);
+    let mut entries = other_states(7_000_000, 40);
+    entries[3] = state_entry(AGENT, "Available", 1);
+    let tenant = healthy()
+        .on(
+            &lookup_page_url(API, 0),
+            json(
+                200,
+                json!({"agents": others(6_000_000, 100), "_links": next(100)}),
+            ),
+        )
+        .on(
+            &lookup_page_url(API, 100),
+            json(200, json!({"agents": agents})),
+        )
+        .on(
+            &p_list_page_url(API, 0),
+            json(
+                200,
+                json!({"agentStates": other_states(6_000_000, 100), "_links": next(100)}),
+            ),
+        )
+        .on(
+            &p_list_page_url(API, 100),
+            json(200, json!({"agentStates": entries})),
+        );
+    let run = run(platform_inputs(), tenant);
+    assert_eq!(
+        run.verdict(),
+        Verdict::LoggedIn,
+        "{}",
+        run.report.tree.summary
+    );
+    assert_eq!(run.branch(Check::StateList), "listed");
+    assert_eq!(
+        run.round_count(),
+        5,
+        "token, discovery, first pages, second pages, state"
+    );
 }

@@ -345,6 +345,43 @@ fn a_429_without_retry_after_waits_one_second() {
     assert_eq!(delays, vec![0, 1000, 1000]);
 }
 
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_429_with_a_retry_after_http_date_4_s_ahead_is_waited_for_not_rate_limited() {
+    // RFC 9110: Retry-After may be an HTTP-date. Without a Date header it is measured against
+    // the time the diagnosis was given (NOW is Tue, 14 Nov 2023 22:13:20 GMT).
+    let dated = with_header(
+        json(429, json!({})),
+        "Retry-After",
+        "Tue, 14 Nov 2023 22:13:24 GMT",
+    );
+    let tenant = Tenant::logged_in().on_each(&user_url(PROD, USER), vec![dated, user_answer()]);
+    let first = run(inputs(), tenant);
+    assert_eq!(first.verdict(), Verdict::LoggedIn);
+    assert_eq!(first.sent_to(&user_url(PROD, USER))[1].delay_ms, 4_000);
+    // With a Date header, the server's own clock measures it (the obsolete RFC 850 form too).
+    let dated = with_header(
+        with_header(
+            json(429, json!({})),
+            "Date",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+        ),
+        "Retry-After",
+        "Sun, 06 Nov 1994 08:49:39 GMT",
+    );
+    let tenant = Tenant::logged_in().on_each(&user_url(PROD, USER), vec![dated, user_answer()]);
+    let second = run(inputs(), tenant);
+    assert_eq!(second.sent_to(&user_url(PROD, USER))[1].delay_ms, 2_000);
+    // A date past the budget is not waited for.
+    let far = with_header(
+        json(429, json!({})),
+        "Retry-After",
+        "Tue, 14 Nov 2023 22:14:20 GMT",
+    );
+    let third = run(inputs(), Tenant::logged_in().on(&user_url(PROD, USER), far));
+    assert_eq!(third.verdict(), Verdict::RateLimited);
+}
+
 // ----- tolerant reading -----
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -26,8 +26,13 @@ pub(crate) enum Failure {
     BadCredentials { status: u16, error: Option<String> },
     /// 401 from the API on a fresh token.
     TokenRejected,
-    /// 403 from the API.
-    Forbidden { status: u16 },
+    /// 403 from the API; `area` is the permission area the profile names for the call refused
+    /// (`None` where a 403 means a missing scope), `detail` the API's own text, if any.
+    Forbidden {
+        status: u16,
+        area: Option<&'static str>,
+        detail: String,
+    },
 }
 
 impl Failure {
@@ -59,6 +64,7 @@ impl Failure {
             Failure::ServiceError { .. } => BranchId::ServiceError,
             Failure::BadCredentials { .. } => TokenBranch::Refused.id(),
             Failure::TokenRejected => BranchId::TokenRejected,
+            Failure::Forbidden { area: Some(_), .. } => BranchId::NoPermission,
             Failure::Forbidden { .. } => BranchId::Forbidden,
         }
     }
@@ -98,7 +104,16 @@ impl Failure {
             Failure::TokenRejected => {
                 "The API answered 401 to a token issued moments before.".into()
             }
-            Failure::Forbidden { status } => format!("The API answered {status} Forbidden."),
+            Failure::Forbidden {
+                status,
+                area: Some(area),
+                detail,
+            } => format!(
+                "The API answered {status} Forbidden{detail} to a valid token: the access key's user lacks the {area} permission."
+            ),
+            Failure::Forbidden { status, detail, .. } => {
+                format!("The API answered {status} Forbidden{detail}.")
+            }
         }
     }
 }
@@ -108,10 +123,19 @@ impl Failure {
 pub(crate) enum Reading {
     /// A 2xx answer with JSON (an empty body counts as `{}` or `[]` where the endpoint allows it).
     Json(Value),
-    /// A 4xx status for the call to interpret (401, 403, 404, 400 ...), with its JSON if any.
-    Status { status: u16, json: Option<Value> },
-    /// 429, with the wait `Retry-After` asks for, if readable.
-    TooMany { retry_after_ms: Option<u64> },
+    /// A 4xx status for the call to interpret (401, 403, 404, 400 ...), with its JSON if any
+    /// and its error text (` (text)`, from the body or `icStatusDescription`; empty if none).
+    Status {
+        status: u16,
+        json: Option<Value>,
+        detail: String,
+    },
+    /// 429, or 503 with `Retry-After`: with the wait `Retry-After` asks for, if readable.
+    TooMany {
+        status: u16,
+        retry_after_ms: Option<u64>,
+        detail: String,
+    },
     /// The call gave nothing usable.
     Failed(Failure),
 }
@@ -122,8 +146,12 @@ pub(crate) enum Reading {
 pub(crate) enum Settled {
     /// A 2xx answer with JSON.
     Json(Value),
-    /// A 4xx status for the call to interpret, with its JSON if any.
-    Status { status: u16, json: Option<Value> },
+    /// A 4xx status for the call to interpret, with its JSON if any and its error text.
+    Status {
+        status: u16,
+        json: Option<Value>,
+        detail: String,
+    },
     /// The call gave nothing usable.
     Failed(Failure),
 }
@@ -133,15 +161,30 @@ impl Settled {
     pub(crate) fn from_reading(reading: Reading, tries: u32, waited_ms: u64) -> Self {
         match reading {
             Reading::Json(json) => Settled::Json(json),
-            Reading::Status { status, json } => Settled::Status { status, json },
-            Reading::TooMany { .. } => Settled::Failed(Failure::RateLimited { tries, waited_ms }),
+            Reading::Status {
+                status,
+                json,
+                detail,
+            } => Settled::Status {
+                status,
+                json,
+                detail,
+            },
+            Reading::TooMany { status: 429, .. } => {
+                Settled::Failed(Failure::RateLimited { tries, waited_ms })
+            }
+            // A 503 that persists through its retries is the service failing.
+            Reading::TooMany { status, detail, .. } => {
+                Settled::Failed(Failure::ServiceError { status, detail })
+            }
             Reading::Failed(failure) => Settled::Failed(failure),
         }
     }
 }
 
-/// Reads `answer` to a call of `kind`.
-pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Reading {
+/// Reads `answer` to a call of `kind`; `now_ms` (the caller's clock) reads a `Retry-After`
+/// HTTP-date when the answer has no `Date` header to measure it against.
+pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: u64) -> Reading {
     let response = match answer {
         Answer::Response(r) => r,
         Answer::NoAnswer { message, .. } => {
@@ -206,16 +249,26 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Readi
             }
         });
     }
+    let detail = match status_text(response) {
+        Some(text) => format!(" ({text})"),
+        None => String::new(),
+    };
     if response.status == 429 {
         return Reading::TooMany {
-            retry_after_ms: retry_after_ms(response),
+            status: 429,
+            retry_after_ms: retry_after_ms(response, now_ms),
+            detail,
+        };
+    }
+    // NICE's SDK backs off on 503 as on 429: with a Retry-After, it is retried the same way.
+    if response.status == 503 && response.header("retry-after").is_some() {
+        return Reading::TooMany {
+            status: 503,
+            retry_after_ms: retry_after_ms(response, now_ms),
+            detail,
         };
     }
     if response.status >= 500 {
-        let detail = match status_text(response) {
-            Some(text) => format!(" ({text})"),
-            None => String::new(),
-        };
         return Reading::Failed(Failure::ServiceError {
             status: response.status,
             detail,
@@ -261,6 +314,7 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64) -> Readi
     Reading::Status {
         status: response.status,
         json,
+        detail,
     }
 }
 
@@ -276,12 +330,81 @@ fn empty_answer(kind: RequestKind) -> Option<Value> {
     }
 }
 
-/// `Retry-After` in milliseconds: whole or decimal seconds. An HTTP date cannot be read without
-/// a clock, so it counts as absent.
-fn retry_after_ms(response: &Response) -> Option<u64> {
+/// `Retry-After` in milliseconds (RFC 9110 10.2.3): whole or decimal seconds, or an HTTP-date,
+/// measured against the answer's own `Date` header (the server's clock, so clock skew does not
+/// count), else against `now_ms`. A date already past asks for no wait.
+fn retry_after_ms(response: &Response, now_ms: u64) -> Option<u64> {
     let value = response.header("retry-after")?.trim();
-    let seconds: f64 = value.parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as u64)
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as u64);
+    }
+    let at = http_date_ms(value)?;
+    let base = response
+        .header("date")
+        .and_then(http_date_ms)
+        .unwrap_or(now_ms);
+    Some(at.saturating_sub(base))
+}
+
+/// An HTTP-date (IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, or the obsolete RFC 850 and asctime
+/// forms) as milliseconds since the Unix epoch.
+pub(crate) fn http_date_ms(text: &str) -> Option<u64> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let text = text.trim();
+    // Drop the weekday: "Sun, ", "Sunday, ", or asctime's "Sun ".
+    let rest = match text.split_once(',') {
+        Some((_, rest)) => rest.trim(),
+        None => text.split_once(' ')?.1.trim(),
+    };
+    let parts: Vec<&str> = rest.split([' ', '-']).filter(|p| !p.is_empty()).collect();
+    let month_of = |m: &str| {
+        MONTHS
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(m))
+            .map(|i| i as u64 + 1)
+    };
+    let (day, month, year, time): (u64, u64, u64, &str) = match parts.as_slice() {
+        // IMF-fixdate and RFC 850: day month year time GMT
+        [day, month, year, time, zone] if zone.eq_ignore_ascii_case("GMT") => {
+            let mut year: u64 = year.parse().ok()?;
+            if year < 100 {
+                year += if year < 70 { 2000 } else { 1900 };
+            }
+            (day.parse().ok()?, month_of(month)?, year, *time)
+        }
+        // asctime: month day time year
+        [month, day, time, year] => (
+            day.parse().ok()?,
+            month_of(month)?,
+            year.parse().ok()?,
+            *time,
+        ),
+        _ => return None,
+    };
+    let clock: Vec<u64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, s] = clock.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *s > 60 || year < 1970 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm), March-based years.
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + h) * 60 + m) * 60_000 + s * 1000)
 }
 
 fn is_html(response: &Response) -> bool {
@@ -309,11 +432,29 @@ fn relay_error_detail(response: &Response) -> Option<String> {
         .map(|s| s.chars().take(200).collect())
 }
 
+/// The error text of an answer: the body's description, else NICE's `icStatusDescription` header.
 fn status_text(response: &Response) -> Option<String> {
-    let json: Value = serde_json::from_str(response.body.trim()).ok()?;
-    ["error_description", "message", "error", "detail"]
-        .iter()
-        .find_map(|k| json.get(*k).and_then(Value::as_str))
+    let from_body = serde_json::from_str::<Value>(response.body.trim())
+        .ok()
+        .and_then(|json| {
+            [
+                "error_description",
+                "errorDescription",
+                "message",
+                "error",
+                "detail",
+            ]
+            .iter()
+            .find_map(|k| json.get(*k).and_then(Value::as_str).map(str::to_string))
+        });
+    from_body
+        .or_else(|| {
+            response
+                .header("icStatusDescription")
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        })
         .map(|s| s.chars().take(200).collect())
 }
 

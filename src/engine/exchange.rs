@@ -20,9 +20,13 @@ pub enum RequestKind {
     Token,
     /// Platform: `GET {issuer}/.well-known/cxone-configuration?tenantId=...`, to find the API host.
     Discovery,
+    /// Platform: `GET {issuer}/.well-known/openid-configuration`, for `token_endpoint`, asked only
+    /// after the token endpoint answered 404.
+    OpenId,
     /// The user lookup.
     User,
-    /// Platform: the lookup that maps the user to their agent ID (Admin `agents?searchString=`).
+    /// Platform: a page of the Admin agent list (`agents?fields=...&top=&skip=`), matched
+    /// locally by `userID` to map the user to their agent ID.
     AgentLookup,
     /// The agent's own state endpoint.
     AgentState,

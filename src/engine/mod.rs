@@ -71,7 +71,8 @@
 //! 4. an answer that is not the API's (HTML, a relay's text, a 2xx without JSON):
 //!    `relay_misconfigured`;
 //! 5. `timeout`; 6. `bad_credentials`; 7. `token_rejected`; 8. `rate_limited`;
-//!    9. `service_error`; 10. a 403: `missing_scope`.
+//!    9. `service_error`; 10. a 403: `missing_scope` (guide) or `missing_permission` (a profile
+//!    whose tokens carry a role, naming the permission area of the call refused).
 //!
 //! Discovery decides before any API call: it fails with `discovery_failed` when no tenant ID is
 //! known or the configuration answers a 4xx or no usable `api_endpoint` (an answer that is not
@@ -82,6 +83,12 @@
 //! `inconsistent_state`, then `missing_scope` (the state is empty and the token's known scopes
 //! lack `agent:state:read`), then `wrong_environment`, and finally `logged_out`. An active
 //! session is `logged_in` (or `inconsistent_state` when the all-agents list does not show it).
+//! On the platform, the verdicts that name a cause win over `logged_out`, `agent_not_found` and
+//! `not_an_agent`: `user_disabled` as soon as User Hub's status is not `ACTIVE`, `agent_hidden`
+//! where `not_an_agent` would stand and `hiddenAgents` > 0, `agent_inactive` / `agent_locked`
+//! where `logged_out` or `agent_not_found` would stand. "No data" (a 204, 304 or empty body) is
+//! not "empty": a cross-check against it is `unknown` and the endpoint that answered decides; a
+//! user not found within the paging bound leaves `agent_id` `unknown`.
 //!
 //! Two calls are "soft": the relay probe never decides by itself (it only tells
 //! `relay_unreachable` from `relay_misconfigured`), and a failed all-agents list decides only
@@ -116,8 +123,8 @@ pub use check::{
 };
 pub use exchange::{Answer, Exchange, Request, RequestId, RequestKind, Response};
 pub use machine::{
-    Diagnosis, Step, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, REQUIRED_SCOPES,
-    SHORT_LIFETIME_SECS,
+    Diagnosis, Step, DEFAULT_RETRY_MS, MAX_PAGES, MAX_RETRY_WAIT_MS, MAX_TRIES, PAGE_SIZE,
+    REQUIRED_SCOPES, SHORT_LIFETIME_SECS,
 };
 pub use tree::{CachedToken, Report, Tree, VerdictReport, REUSE_MARGIN_MS, SCHEMA_VERSION};
 pub use verdict::Verdict;

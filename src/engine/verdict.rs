@@ -48,11 +48,22 @@ pub enum Verdict {
     ServiceError,
     /// A call takes longer than the time limit.
     Timeout,
+    /// Platform: the API answers 403 to a valid token; the access key's user lacks a permission.
+    MissingPermission,
+    /// Platform: User Hub knows the user, no visible list has the agent, and `/agents` reports
+    /// `hiddenAgents` > 0.
+    AgentHidden,
+    /// Platform: the agent record has `isActive: false`.
+    AgentInactive,
+    /// Platform: the agent record has `locked: true`.
+    AgentLocked,
+    /// Platform: User Hub's `status` is not `ACTIVE`.
+    UserDisabled,
 }
 
 impl Verdict {
     /// Every verdict, in the README's order.
-    pub const ALL: [Verdict; 21] = [
+    pub const ALL: [Verdict; 26] = [
         Verdict::InvalidInput,
         Verdict::CorsBlocked,
         Verdict::RelayUnreachable,
@@ -74,6 +85,11 @@ impl Verdict {
         Verdict::RateLimited,
         Verdict::ServiceError,
         Verdict::Timeout,
+        Verdict::MissingPermission,
+        Verdict::AgentHidden,
+        Verdict::AgentInactive,
+        Verdict::AgentLocked,
+        Verdict::UserDisabled,
     ];
 
     /// The stable code (`data-verdict`).
@@ -100,6 +116,11 @@ impl Verdict {
             Verdict::RateLimited => "rate_limited",
             Verdict::ServiceError => "service_error",
             Verdict::Timeout => "timeout",
+            Verdict::MissingPermission => "missing_permission",
+            Verdict::AgentHidden => "agent_hidden",
+            Verdict::AgentInactive => "agent_inactive",
+            Verdict::AgentLocked => "agent_locked",
+            Verdict::UserDisabled => "user_disabled",
         }
     }
 
@@ -129,6 +150,11 @@ impl Verdict {
             Verdict::RateLimited => "Too many calls: rate limited",
             Verdict::ServiceError => "The API is failing",
             Verdict::Timeout => "A call took too long",
+            Verdict::MissingPermission => "The access key's user lacks a permission",
+            Verdict::AgentHidden => "The agent is hidden from the access key's user",
+            Verdict::AgentInactive => "The agent is inactive",
+            Verdict::AgentLocked => "The agent is locked",
+            Verdict::UserDisabled => "The user account is not active",
         }
     }
 
@@ -186,6 +212,21 @@ impl Verdict {
             }
             Verdict::ServiceError => "The API answered with a server error (5xx) or a status it does not use here.",
             Verdict::Timeout => "A call got no answer within the time limit.",
+            Verdict::MissingPermission => {
+                "The API refused the call (403) to a valid token: the access key's user lacks the permission this call needs. On CXone what an access key may read comes from the role of the user who owns it, and from that user's data visibility, not from OAuth scopes."
+            }
+            Verdict::AgentHidden => {
+                "User Hub knows the user, but no agent list the access key's user can see has the agent, and the Admin agent list reports agents hidden from that user (hiddenAgents): the agent most likely exists outside the teams the key's user may see."
+            }
+            Verdict::AgentInactive => {
+                "The agent record is inactive (isActive: false): an inactive agent cannot log in, so they always show as not logged in."
+            }
+            Verdict::AgentLocked => {
+                "The agent record is locked (locked: true), usually after too many failed sign-ins: a locked agent cannot log in until unlocked."
+            }
+            Verdict::UserDisabled => {
+                "User Hub's status for the user is not ACTIVE (for example BLOCKED or DELETED): the user cannot sign in, so the agent shows as not logged in."
+            }
         }
     }
 
@@ -282,6 +323,28 @@ impl Verdict {
             Verdict::Timeout => &[
                 "Run again; raise the time limit if the network is slow.",
                 "Check the network path (and the relay) to the API host.",
+            ],
+            Verdict::MissingPermission => &[
+                "In CXone Admin > Security Settings > Roles and Permissions, open the role of the access key's user.",
+                "Grant the permission area the finding names (Real-Time Data for agent states, Admin agents (Users) for the agent list, User Hub for users), with view rights.",
+                "Check that user's data visibility (teams it may see) covers the agent's team.",
+                "Save, then run again with a new token.",
+            ],
+            Verdict::AgentHidden => &[
+                "Give the access key's user visibility of the agent's team (Admin > Users > the key's user > Teams it may view), or use an access key of a user who can see every team.",
+                "Run again: the agent list should then include the agent.",
+            ],
+            Verdict::AgentInactive => &[
+                "In CXone Admin > Users, open the user and activate them (the agent record's Active flag).",
+                "Ask the agent to log in again, then run again.",
+            ],
+            Verdict::AgentLocked => &[
+                "In CXone Admin > Users, open the user and unlock them (or reset their password).",
+                "Ask the agent to log in again, then run again.",
+            ],
+            Verdict::UserDisabled => &[
+                "In CXone User Hub (Admin > Users), open the user and check their status: reactivate a BLOCKED user; a DELETED user must be recreated.",
+                "Check that the user ID is the one of the person now working: a deleted account's ID may still be in scripts.",
             ],
         };
         steps.iter().map(|s| s.to_string()).collect()

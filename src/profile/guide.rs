@@ -9,8 +9,9 @@
 //! `https://{tenant}.devtest.nicecxone.com` (DevTest), unless the API host override replaces it.
 
 use super::{
-    entries_of, id_of, scopes_of, text_of, AgentState, ApiProfile, Call, Capabilities, Discovered,
-    IdKind, ListedAgent, Method, TokenAnswer, UserRecord,
+    entries_of, id_of, scopes_of, text_of, AgentListing, AgentState, ApiProfile, Call,
+    Capabilities, Discovered, IdKind, ListedAgent, Method, Page, Paging, TokenAnswer, TokenVia,
+    UserRecord,
 };
 use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Inputs};
@@ -50,6 +51,10 @@ impl ApiProfile for Guide {
             agent_lookup: false,
             environments: true,
             account_status: false,
+            paged_lists: false,
+            no_data_answers: false,
+            token_fallbacks: false,
+            role_permissions: false,
         }
     }
 
@@ -57,7 +62,7 @@ impl ApiProfile for Guide {
         inputs.guide_host(environment)
     }
 
-    fn token_call(&self, inputs: &Inputs, environment: Environment) -> Call {
+    fn token_call(&self, inputs: &Inputs, environment: Environment, _via: &TokenVia) -> Call {
         let basic = basic_credentials(&inputs.client_id, &inputs.client_secret);
         Call {
             method: Method::Post,
@@ -102,11 +107,39 @@ impl ApiProfile for Guide {
         )
     }
 
-    fn state_list_call(&self, inputs: &Inputs, environment: Environment, token: &str) -> Call {
+    /// The guide's list is not paged: `page` is not used.
+    fn state_list_call(
+        &self,
+        inputs: &Inputs,
+        environment: Environment,
+        token: &str,
+        _page: Page,
+    ) -> Call {
         get(
             format!("{}/api/v2/agents/states", self.host(inputs, environment)),
             token,
         )
+    }
+
+    fn read_paging(&self, _body: &Value) -> Paging {
+        Paging::default()
+    }
+
+    fn openid_call(&self, _inputs: &Inputs) -> Option<Call> {
+        None
+    }
+
+    fn read_openid(&self, _body: &Value) -> Option<String> {
+        None
+    }
+
+    fn permission_area(&self, _kind: crate::engine::RequestKind) -> Option<&'static str> {
+        None
+    }
+
+    /// The guide's layout is implemented as the guide describes it: nothing to flag per step.
+    fn inference(&self, _check: crate::engine::Check) -> Option<&'static str> {
+        None
     }
 
     fn other_environment(&self, inputs: &Inputs) -> Result<Environment, String> {
@@ -229,11 +262,12 @@ impl ApiProfile for Guide {
         _environment: Environment,
         _user_id: &str,
         _token: &str,
+        _page: Page,
     ) -> Option<Call> {
         None
     }
 
-    fn read_agent_lookup(&self, _body: &Value, _user_id: &str) -> Option<Option<String>> {
+    fn read_agent_lookup(&self, _body: &Value, _user_id: &str) -> Option<AgentListing> {
         None
     }
 

@@ -117,9 +117,70 @@ pub struct Capabilities {
     /// The tenant has a Production/DevTest pair of hosts to compare (the `other_environment`
     /// check).
     pub environments: bool,
-    /// The user record's `status` is the account's status (`ACTIVE`, `BLOCKED`, ...), worth
-    /// showing beside the user's name.
+    /// The user record's `status` is the account's status (`ACTIVE`, `BLOCKED`, ...): shown
+    /// beside the user's name, and any status but `ACTIVE` is the `user_disabled` verdict.
     pub account_status: bool,
+    /// The lists (the all-agents states, the agent lookup) come in pages (`top`/`skip`,
+    /// `totalRecords`, `_links.next`) and are read to the end within the engine's bound.
+    pub paged_lists: bool,
+    /// A 204, a 304 or an empty body from a state endpoint is "no data", not "no session": a
+    /// cross-check against it is `unknown`, and the endpoint that did answer decides.
+    pub no_data_answers: bool,
+    /// The token endpoint may need a second try: `token_endpoint` from OpenID discovery after a
+    /// 404, the credentials in the form body after a 401 `invalid_client`.
+    pub token_fallbacks: bool,
+    /// What a token may do comes from a role (the access key's user's permissions), not from
+    /// OAuth scopes: a 403 is `missing_permission`, naming the permission area refused.
+    pub role_permissions: bool,
+}
+
+/// One page of a paged list: at most `top` entries after skipping `skip`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// Entries asked for.
+    pub top: u32,
+    /// Entries skipped.
+    pub skip: u32,
+}
+
+/// What a list page says about the pages after it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// `totalRecords`, when the page gives it.
+    pub total: Option<u64>,
+    /// The page links a next page (`_links.next`).
+    pub next: bool,
+}
+
+/// How the token call is made: where it goes and where the client credentials travel.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenVia {
+    /// The `token_endpoint` OpenID discovery named, instead of the profile's usual one.
+    pub url: Option<String>,
+    /// The client credentials go in the form body (`client_secret_post`), not in Basic.
+    pub in_body: bool,
+}
+
+/// An agent record of the Admin agent list, read tolerantly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentRecord {
+    /// The numeric agent ID.
+    pub agent_id: String,
+    /// `isActive`, when given.
+    pub active: Option<bool>,
+    /// `locked`, when given.
+    pub locked: Option<bool>,
+}
+
+/// One page of the agent lookup as read for one user.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AgentListing {
+    /// Agent entries on the page.
+    pub entries: usize,
+    /// The entry whose user ID is the user's, if any.
+    pub matched: Option<AgentRecord>,
+    /// `hiddenAgents`: agents that exist but the key's user may not see, when given.
+    pub hidden: Option<u64>,
 }
 
 /// Where a profile's calls go and how their answers are read. The engine drives the checks.
@@ -128,8 +189,9 @@ pub trait ApiProfile {
     fn capabilities(&self) -> Capabilities;
     /// The API host used for `environment` (shown in the tree).
     fn host(&self, inputs: &Inputs, environment: Environment) -> String;
-    /// The call that obtains a token with the client credentials.
-    fn token_call(&self, inputs: &Inputs, environment: Environment) -> Call;
+    /// The call that obtains a token with the client credentials, made `via` as the token
+    /// check's fallbacks say (the first try is `TokenVia::default()`).
+    fn token_call(&self, inputs: &Inputs, environment: Environment, via: &TokenVia) -> Call;
     /// The user lookup.
     fn user_call(
         &self,
@@ -146,8 +208,27 @@ pub trait ApiProfile {
         agent_id: &str,
         token: &str,
     ) -> Call;
-    /// The all-agents state list.
-    fn state_list_call(&self, inputs: &Inputs, environment: Environment, token: &str) -> Call;
+    /// The all-agents state list (`page` where the profile's lists are paged).
+    fn state_list_call(
+        &self,
+        inputs: &Inputs,
+        environment: Environment,
+        token: &str,
+        page: Page,
+    ) -> Call;
+    /// What a list page says about the pages after it (nothing where lists are not paged).
+    fn read_paging(&self, body: &Value) -> Paging;
+    /// The OpenID configuration call, asked only when the token endpoint answered 404; `None`
+    /// when the profile has none.
+    fn openid_call(&self, inputs: &Inputs) -> Option<Call>;
+    /// The `token_endpoint` of an OpenID configuration answer, if usable.
+    fn read_openid(&self, body: &Value) -> Option<String>;
+    /// The one line the evidence of `check` adds where this profile's step rests on something
+    /// its API's publisher does not document (an inference, not a fact); `None` where it does not.
+    fn inference(&self, check: crate::engine::Check) -> Option<&'static str>;
+    /// The permission area (role permissions) a 403 from a call of `kind` names; `None` where a
+    /// 403 means a missing OAuth scope (the guide's vocabulary).
+    fn permission_area(&self, kind: crate::engine::RequestKind) -> Option<&'static str>;
     /// The environment to try when the state is empty, or why there is none to try.
     fn other_environment(&self, inputs: &Inputs) -> Result<Environment, String>;
     /// Reads a 2xx token answer; `None` when it carries no access token.
@@ -173,11 +254,12 @@ pub trait ApiProfile {
         environment: Environment,
         user_id: &str,
         token: &str,
+        page: Page,
     ) -> Option<Call>;
 
-    /// Reads a 2xx agent-lookup answer: the agent ID of user `user_id`, if an entry maps it.
-    /// `None` also when the answer is no list of agents at all.
-    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<Option<String>>;
+    /// Reads a 2xx agent-lookup page for user `user_id`: its entries, the one that maps the user
+    /// (with `isActive`/`locked`), `hiddenAgents`. `None` when the answer is no list of agents.
+    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<AgentListing>;
 
     /// The error a refused token answer names, for the tree (`invalid_client`, or with the
     /// platform's description too); `body` is the raw text when it is not JSON.
@@ -311,7 +393,8 @@ pub fn same_id(a: &str, b: &str) -> bool {
 }
 
 /// The secrets of `inputs` in every form a request carries them: as typed, as `id:secret` and its
-/// Basic encoding, and the access key secret percent-encoded (the password grant's body).
+/// Basic encoding, and both secrets percent-encoded (the password grant's body, and the client
+/// secret in the body under `client_secret_post`).
 pub fn credential_forms(inputs: &Inputs) -> Vec<String> {
     let mut forms: Vec<String> = inputs.secrets().into_iter().map(str::to_string).collect();
     if !inputs.client_secret.is_empty() {
@@ -323,6 +406,10 @@ pub fn credential_forms(inputs: &Inputs) -> Vec<String> {
     }
     if !inputs.access_key_secret.is_empty() {
         forms.push(crate::percent::encode(&inputs.access_key_secret));
+    }
+    // client_secret_post carries the client secret percent-encoded in the form body.
+    if !inputs.client_secret.is_empty() {
+        forms.push(crate::percent::encode(&inputs.client_secret));
     }
     forms
 }

@@ -2,24 +2,32 @@
 //! facts; "seen" there means seen in NICE's SDK and specs, "likely" means inferred).
 //!
 //! - Token (seen): `POST {issuer}/auth/token`, Basic client credentials, form body
-//!   `grant_type=password&username=<access key ID>&password=<access key secret>`. The answer
-//!   carries `id_token`, a JWT with `tenantId`, `userId`, `icAgentId`, `area`.
+//!   `grant_type=password&username=<access key ID>&password=<access key secret>`. After a 401
+//!   `invalid_client` the credentials go once in the form body instead (`client_secret_post`,
+//!   listed by the OpenID configuration); after a 404, `token_endpoint` comes from
+//!   `{issuer}/.well-known/openid-configuration`. The answer carries `id_token`, a JWT with
+//!   `tenantId` and `userId` (`sub` is `user:<UUID>`); `icAgentId` and `area` are optional.
 //! - Discovery (seen): `GET {issuer}/.well-known/cxone-configuration?tenantId=...` answers
-//!   `api_endpoint`, the base of every API call below. The *API host* field replaces it. The
-//!   call carries no credentials: it is a public, well-known document.
-//! - User (seen): User Hub `GET {api}/user-management/v1/users/{userId}` (`{"user": {...}}`).
-//! - User to agent (seen fields, likely search): Admin
-//!   `GET {api}/incontactapi/services/{version}/agents?searchString={userId}`, keeping only the
-//!   entry whose `userID`/`userId` is the user; that the search matches a user ID is inferred, the
-//!   filtering by `userID` does not depend on it. When the `id_token` says the access key's own
-//!   user is the user diagnosed, its `icAgentId` maps it without a call (seen claims). An agent ID
-//!   in the User Hub record itself (`agentId`, `icAgentId`, or in an ACD mapping) is used too
-//!   (likely: API.md names "ACD mappings" without their fields).
+//!   `api_endpoint`, the base of every API call below, with `area` and `domain`. The *API host*
+//!   field replaces it. The call carries no credentials: it is a public, well-known document.
+//! - User (seen): User Hub `GET {api}/user-management/v1/users/{userId}` (`{"user": {...}}`), whose
+//!   `status` is the account's (`ACTIVE`, `BLOCKED`, `DELETED`, ...).
+//! - User to agent (seen fields): Admin
+//!   `GET {api}/incontactapi/services/{version}/agents?fields=agentId,userID,isActive,locked&top=&skip=`,
+//!   paged, matched locally by `userID`/`userId`; `searchString` is not used, since NICE does not
+//!   document it matching a UUID. The list's `hiddenAgents` counts agents the key's user may not
+//!   see. When the `id_token` says the access key's own user is the user diagnosed and names its
+//!   `icAgentId`, that maps it without a call. An agent ID in the User Hub record itself
+//!   (`agentId`, `icAgentId`, or in an ACD mapping) is used too (likely: API.md names "ACD
+//!   mappings" without their fields).
 //! - Agent state (seen): `GET {api}/incontactapi/services/{version}/agents/{agentId}/states` and
 //!   `.../agents/states`, answered as `{"agentStates": [...]}` or the older
 //!   `{"resultSet": {"agentStates"|"agentState": [...]}}`. `LoggedOut` (or `agentStateId` 0) is a
 //!   state entry; an empty list, 204 or 304 is "no data" (NICE answers those to `updatedSince`,
-//!   which this page never sends).
+//!   which this page never sends). The all-agents list is paged like the Admin list (likely).
+//! - A 403 is a missing role permission, named after the call refused (Real-Time Data, Admin
+//!   agents, User Hub): tokens carry a role, not scopes. [`ApiProfile::inference`] gives the one
+//!   line each check's evidence adds where a step rests on an inference.
 //! - The version goes in the path as the form normalises it (`v27.0`; likely: API.md writes
 //!   `v{N}`, NICE's published URLs carry `vNN.0`).
 //! - A 400 from an ID-addressed call (user lookup, agent state) reads as an unknown ID, like 404
@@ -27,8 +35,9 @@
 
 use super::guide::{self, basic_credentials};
 use super::{
-    entries_of, id_of, same_id, text_of, AgentState, ApiProfile, Call, Capabilities, Discovered,
-    IdKind, ListedAgent, Method, TokenAnswer, UserRecord,
+    entries_of, id_of, same_id, text_of, AgentListing, AgentRecord, AgentState, ApiProfile, Call,
+    Capabilities, Discovered, IdKind, ListedAgent, Method, Page, Paging, TokenAnswer, TokenVia,
+    UserRecord,
 };
 use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Inputs};
@@ -62,6 +71,21 @@ pub fn password_grant_body(access_key_id: &str, access_key_secret: &str) -> Stri
         percent::encode(access_key_id),
         percent::encode(access_key_secret)
     )
+}
+
+/// The Admin agent list's fields the user-to-agent mapping reads (API.md: `agentId`, `userID`,
+/// `isActive`, `locked`).
+pub const AGENT_FIELDS: &str = "agentId,userID,isActive,locked";
+
+/// A boolean from JSON: `true`/`false`, or the strings and numbers some answers use for them.
+fn flag_of(value: Option<&Value>) -> Option<bool> {
+    match value? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") || s == "1" => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") || s == "0" => Some(false),
+        Value::Number(n) => n.as_u64().map(|n| n != 0),
+        _ => None,
+    }
 }
 
 /// True when `id` has the shape of a CXone user ID: a UUID (8-4-4-4-12 hex digits).
@@ -170,6 +194,10 @@ impl ApiProfile for Platform {
             agent_lookup: true,
             environments: false,
             account_status: true,
+            paged_lists: true,
+            no_data_answers: true,
+            token_fallbacks: true,
+            role_permissions: true,
         }
     }
 
@@ -179,23 +207,32 @@ impl ApiProfile for Platform {
         inputs.api_host.clone().unwrap_or_default()
     }
 
-    fn token_call(&self, inputs: &Inputs, _environment: Environment) -> Call {
-        let basic = basic_credentials(&inputs.client_id, &inputs.client_secret);
+    /// Basic credentials first (`client_secret_basic`, as discovery lists first); `via.in_body`
+    /// puts them in the form body instead (`client_secret_post`); `via.url` is the
+    /// `token_endpoint` OpenID discovery named after `/auth/token` answered 404.
+    fn token_call(&self, inputs: &Inputs, _environment: Environment, via: &TokenVia) -> Call {
+        let mut headers = Vec::new();
+        let mut body = password_grant_body(&inputs.access_key_id, &inputs.access_key_secret);
+        if via.in_body {
+            body.push_str(&format!(
+                "&client_id={}&client_secret={}",
+                percent::encode(&inputs.client_id),
+                percent::encode(&inputs.client_secret)
+            ));
+        } else {
+            let basic = basic_credentials(&inputs.client_id, &inputs.client_secret);
+            headers.push(("Authorization".into(), format!("Basic {basic}")));
+        }
+        headers.push((
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+        headers.push(("Accept".into(), "application/json".into()));
         Call {
             method: Method::Post,
-            url: inputs.token_url(),
-            headers: vec![
-                ("Authorization".into(), format!("Basic {basic}")),
-                (
-                    "Content-Type".into(),
-                    "application/x-www-form-urlencoded".into(),
-                ),
-                ("Accept".into(), "application/json".into()),
-            ],
-            body: Some(password_grant_body(
-                &inputs.access_key_id,
-                &inputs.access_key_secret,
-            )),
+            url: via.url.clone().unwrap_or_else(|| inputs.token_url()),
+            headers,
+            body: Some(body),
         }
     }
 
@@ -233,8 +270,74 @@ impl ApiProfile for Platform {
         )
     }
 
-    fn state_list_call(&self, inputs: &Inputs, _environment: Environment, token: &str) -> Call {
-        get(format!("{}/agents/states", self.services(inputs)), token)
+    fn state_list_call(
+        &self,
+        inputs: &Inputs,
+        _environment: Environment,
+        token: &str,
+        page: Page,
+    ) -> Call {
+        get(
+            format!(
+                "{}/agents/states?top={}&skip={}",
+                self.services(inputs),
+                page.top,
+                page.skip
+            ),
+            token,
+        )
+    }
+
+    fn read_paging(&self, body: &Value) -> Paging {
+        let holder = match body.get("resultSet") {
+            Some(inner) if inner.is_object() => inner,
+            _ => body,
+        };
+        let total = id_of(holder.get("totalRecords")).and_then(|t| t.parse().ok());
+        let next = [holder, body].iter().any(|h| {
+            h.get("_links")
+                .and_then(|l| l.get("next"))
+                .is_some_and(|n| !n.is_null() && n.as_str() != Some(""))
+        });
+        Paging { total, next }
+    }
+
+    fn openid_call(&self, inputs: &Inputs) -> Option<Call> {
+        Some(Call {
+            method: Method::Get,
+            url: format!("{}/.well-known/openid-configuration", inputs.issuer),
+            headers: vec![("Accept".into(), "application/json".into())],
+            body: None,
+        })
+    }
+
+    fn read_openid(&self, body: &Value) -> Option<String> {
+        let endpoint = text_of(body.get("token_endpoint"))?;
+        let url = AbsoluteUrl::parse(&endpoint).ok()?;
+        url.require_secure().ok()?;
+        Some(endpoint)
+    }
+
+    fn inference(&self, check: crate::engine::Check) -> Option<&'static str> {
+        use crate::engine::Check as C;
+        Some(match check {
+            C::Token => "Inference: the status of a refused access key (400 or 401) is not published; 401 invalid_client is read as \"send the client credentials in the form body\" (client_secret_post, which the OpenID configuration lists).",
+            C::User => "Inference: a 400 from User Hub for an ID that is no UUID is read as an unknown ID; NICE publishes no such rule.",
+            C::AgentId => "Inference: the user is matched locally by userID on the Admin agent list's pages (searchString is not documented to match a UUID); isActive, locked and hiddenAgents are read as one published client shows them.",
+            C::AgentState => "Inference: the API version in the path (v27.0 unless set) is this page's choice, NICE documents v{N} without a default; a 400 for an ID that is no number is read as an unknown agent ID.",
+            C::StateList => "Inference: /agents/states is paged with top/skip and totalRecords as the Admin agent list is (_links.next followed without a total); a 204, 304 or empty body is read as no data, as NICE's SDK reads 304.",
+            _ => return None,
+        })
+    }
+
+    fn permission_area(&self, kind: crate::engine::RequestKind) -> Option<&'static str> {
+        use crate::engine::RequestKind as K;
+        Some(match kind {
+            K::User => "User Hub (view users)",
+            K::AgentLookup => "Admin agents (view agents)",
+            K::AgentState | K::StateList => "Real-Time Data (view agent states)",
+            _ => "the API call refused",
+        })
     }
 
     fn other_environment(&self, _inputs: &Inputs) -> Result<Environment, String> {
@@ -348,24 +451,29 @@ impl ApiProfile for Platform {
         })
     }
 
+    /// A page of the Admin agent list with the fields the mapping needs; the user is matched
+    /// locally by `userID`, since NICE does not document `searchString` matching a UUID.
     fn agent_lookup_call(
         &self,
         inputs: &Inputs,
         _environment: Environment,
-        user_id: &str,
+        _user_id: &str,
         token: &str,
+        page: Page,
     ) -> Option<Call> {
         Some(get(
             format!(
-                "{}/agents?searchString={}",
+                "{}/agents?fields={}&top={}&skip={}",
                 self.services(inputs),
-                percent::encode(user_id)
+                AGENT_FIELDS,
+                page.top,
+                page.skip
             ),
             token,
         ))
     }
 
-    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<Option<String>> {
+    fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<AgentListing> {
         let holder = match body.get("resultSet") {
             Some(inner) if inner.is_object() => inner,
             _ => body,
@@ -378,21 +486,32 @@ impl ApiProfile for Platform {
             {
                 Some(Value::Array(items)) => items.iter().collect(),
                 Some(one @ Value::Object(_)) => vec![one],
-                // `{}` (an empty body) is an empty search.
+                // `{}` (an empty body) is an empty page.
                 _ if map.is_empty() || map.contains_key("totalRecords") => Vec::new(),
                 _ if map.contains_key("agentId") => vec![holder],
                 _ => return None,
             },
             _ => return None,
         };
-        Some(entries.into_iter().find_map(|entry| {
+        let hidden = id_of(holder.get("hiddenAgents")).and_then(|h| h.parse().ok());
+        let matched = entries.iter().find_map(|entry| {
             let user = ["userID", "userId", "userid", "userUUID"]
                 .iter()
                 .find_map(|k| id_of(entry.get(*k)))?;
-            same_id(&user, user_id)
-                .then(|| id_of(entry.get("agentId")))
-                .flatten()
-        }))
+            if !same_id(&user, user_id) {
+                return None;
+            }
+            Some(AgentRecord {
+                agent_id: id_of(entry.get("agentId"))?,
+                active: flag_of(entry.get("isActive")),
+                locked: flag_of(entry.get("locked")),
+            })
+        });
+        Some(AgentListing {
+            entries: entries.len(),
+            matched,
+            hidden,
+        })
     }
 
     fn token_error(&self, json: Option<&Value>, body: &str) -> Option<String> {

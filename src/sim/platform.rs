@@ -20,12 +20,23 @@ use serde_json::{json, Value};
 pub(crate) const MISSING_AGENT_ID: &str = "4999";
 /// A fixed time for error bodies and poll times (the simulation has no clock).
 const NOW_TEXT: &str = "2025-03-04T12:00:00.000+00:00";
+/// The same time as an HTTP-date, for the `Date` header of a dated `Retry-After`.
+const NOW_HTTP_DATE: &str = "Tue, 04 Mar 2025 12:00:00 GMT";
+/// Two seconds after [`NOW_HTTP_DATE`].
+const RETRY_HTTP_DATE: &str = "Tue, 04 Mar 2025 12:00:02 GMT";
+/// The token endpoint the simulated OpenID configuration names.
+const MOVED_TOKEN_PATH: &str = "/connect/token";
+/// The lists' page size, as NICE pages them, and the default `top`.
+const SIM_PAGE: usize = 100;
 
 /// A platform path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    /// `POST /auth/token`
+    /// `POST /auth/token` (and `/connect/token`, the token endpoint the simulated OpenID
+    /// configuration names)
     Token,
+    /// `GET /.well-known/openid-configuration`
+    OpenId,
     /// `GET /.well-known/cxone-configuration?tenantId=...`
     Discovery,
     /// `GET /user-management/v1/users/{id}` (User Hub)
@@ -42,8 +53,11 @@ pub(crate) enum Endpoint {
 
 /// The platform endpoint of `path` (no query, no trailing slash), if it is one.
 pub(super) fn endpoint(path: &str) -> Option<Endpoint> {
-    if path.ends_with("/auth/token") {
+    if path.ends_with("/auth/token") || path.ends_with(MOVED_TOKEN_PATH) {
         return Some(Endpoint::Token);
+    }
+    if path.ends_with("/.well-known/openid-configuration") {
+        return Some(Endpoint::OpenId);
     }
     if path.ends_with("/.well-known/cxone-configuration") {
         return Some(Endpoint::Discovery);
@@ -117,6 +131,10 @@ struct Person {
     last: &'static str,
     /// The ACD agent mapped to the user, with what the agent's own endpoint and the list say.
     agent: Option<(&'static str, State, State)>,
+    /// The agent record's `isActive`.
+    active: bool,
+    /// The agent record's `locked`.
+    locked: bool,
 }
 
 /// The older answers wrap their lists in `resultSet`.
@@ -126,17 +144,50 @@ enum Shape {
     ResultSet,
 }
 
-/// The platform tenant's people, as one scenario sees them.
+/// The platform tenant's people, as one scenario sees them: the named people, and as many more
+/// agents (all logged out) as make the lists longer than one page.
 struct Directory {
     people: Vec<Person>,
     shape: Shape,
+    /// Agents in the lists, the named ones included.
+    total: usize,
+    /// Where Dana's agent stands in both lists (0-based).
+    dana_at: usize,
+    /// `hiddenAgents`: Dana's agent, hidden from the key's user, is in no list.
+    hidden: u64,
+    /// User Hub's status for Dana.
+    dana_status: &'static str,
+}
+
+/// A row of the lists: a named person's agent, or one of the others (by number).
+enum Row<'a> {
+    Named(&'a Person),
+    Other(usize),
+}
+
+/// The `n`th of the other agents: agent ID and user ID.
+fn other_agent(n: usize) -> (u64, String) {
+    (5000 + n as u64, format!("00000000-0000-4000-8000-{n:012}"))
 }
 
 impl Directory {
     fn of(scenario: Scenario) -> Directory {
         let mut dana = Some((DEMO_AGENT_ID, AVAILABLE_BILLING, AVAILABLE_BILLING));
         let mut shape = Shape::Current;
+        let (mut total, mut dana_at, mut hidden) = (120, 0, 0);
+        let (mut active, mut locked, mut dana_status) = (true, false, "ACTIVE");
         match scenario {
+            Scenario::PlatformThirdPage => (total, dana_at) = (250, 210),
+            Scenario::PlatformAgentHidden => hidden = 1,
+            Scenario::PlatformUserDisabled => dana_status = "BLOCKED",
+            Scenario::PlatformAgentInactive => {
+                dana = Some((DEMO_AGENT_ID, LOGGED_OUT, LOGGED_OUT));
+                active = false;
+            }
+            Scenario::PlatformAgentLocked => {
+                dana = Some((DEMO_AGENT_ID, LOGGED_OUT, LOGGED_OUT));
+                locked = true;
+            }
             Scenario::PlatformLoggedOut | Scenario::PlatformIdIsAgentId => {
                 dana = Some((DEMO_AGENT_ID, LOGGED_OUT, LOGGED_OUT));
             }
@@ -157,27 +208,101 @@ impl Directory {
                     first: "Dana",
                     last: "Whitfield",
                     agent: dana,
+                    active,
+                    locked,
                 },
                 Person {
                     user_id: "22222222-3333-4444-5555-666666666666",
                     first: "Sam",
                     last: "Okafor",
                     agent: Some(("4007", UNAVAILABLE_LUNCH, UNAVAILABLE_LUNCH)),
+                    active: true,
+                    locked: false,
                 },
                 Person {
                     user_id: token::ACCESS_KEY_USER_ID,
                     first: "Pat",
                     last: "Admin",
                     agent: None,
+                    active: true,
+                    locked: false,
                 },
                 Person {
                     user_id: "44444444-5555-6666-7777-888888888888",
                     first: "Lee",
                     last: "Nakamura",
                     agent: Some(("4133", INBOUND_SUPPORT, INBOUND_SUPPORT)),
+                    active: true,
+                    locked: false,
                 },
             ],
             shape,
+            total,
+            dana_at,
+            hidden,
+            dana_status,
+        }
+    }
+
+    /// The agents of the lists in order: Dana at `dana_at` (unless hidden), the other named
+    /// agents first, then the others.
+    fn rows(&self) -> Vec<Row<'_>> {
+        let named: Vec<&Person> = self.people.iter().filter(|p| p.agent.is_some()).collect();
+        let dana = named.iter().copied().find(|p| p.user_id == DEMO_USER_ID);
+        let others: Vec<&Person> = named
+            .iter()
+            .copied()
+            .filter(|p| p.user_id != DEMO_USER_ID)
+            .collect();
+        let mut rows: Vec<Row> = others.into_iter().map(Row::Named).collect();
+        let fillers = self.total.saturating_sub(rows.len() + 1);
+        rows.extend((0..fillers).map(Row::Other));
+        if let Some(dana) = dana.filter(|_| self.hidden == 0) {
+            rows.insert(self.dana_at.min(rows.len()), Row::Named(dana));
+        }
+        rows
+    }
+
+    /// One page of `rows` as `top`/`skip` ask (pages of at most 100), answered with its
+    /// `totalRecords` and, when more follow, `_links.next`.
+    fn page(&self, key: &str, rows: Vec<Value>, target: &Target) -> SimResponse {
+        let total = rows.len();
+        let top = target
+            .query_param("top")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(SIM_PAGE)
+            .clamp(1, SIM_PAGE);
+        let skip = target
+            .query_param("skip")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(0);
+        // `fields` keeps only the fields asked for, as the API does.
+        let fields: Option<Vec<String>> = target
+            .query_param("fields")
+            .map(|f| f.split(',').map(|n| n.trim().to_string()).collect());
+        let page: Vec<Value> = rows
+            .into_iter()
+            .skip(skip)
+            .take(top)
+            .map(|mut row| {
+                if let (Some(fields), Value::Object(map)) = (&fields, &mut row) {
+                    map.retain(|k, _| fields.iter().any(|f| f == k));
+                }
+                row
+            })
+            .collect();
+        let mut inner = json!({"lastPollTime": NOW_TEXT, "totalRecords": total});
+        if key == "agents" {
+            inner["hiddenAgents"] = json!(self.hidden);
+        }
+        inner[key] = Value::Array(page);
+        if skip + top < total {
+            inner["_links"] =
+                json!({"next": format!("{}?top={top}&skip={}", target.path, skip + top)});
+        }
+        match self.shape {
+            Shape::Current => json(200, inner),
+            Shape::ResultSet => json(200, json!({"resultSet": inner})),
         }
     }
 
@@ -209,7 +334,7 @@ impl Directory {
                 "firstName": person.first,
                 "lastName": person.last,
                 "emailAddress": user_name(person),
-                "status": "ACTIVE",
+                "status": if person.user_id == DEMO_USER_ID { self.dana_status } else { "ACTIVE" },
                 "timeZone": "America/Denver",
                 "createdAt": "2023-06-01T15:04:05.000Z",
                 "roleId": null,
@@ -217,30 +342,36 @@ impl Directory {
         )
     }
 
-    /// `GET .../agents?searchString=...`: agents whose user ID, agent ID or name matches;
-    /// 204 when none does.
-    fn search(&self, query: Option<&str>) -> SimResponse {
-        let found: Vec<Value> = self
-            .people
-            .iter()
-            .filter(|p| p.agent.is_some())
-            .filter(|p| match query.map(str::trim).filter(|q| !q.is_empty()) {
-                None => true,
-                Some(q) => {
-                    let (agent, ..) = p.agent.expect("filtered");
-                    let q = q.to_ascii_lowercase();
-                    same_id(p.user_id, &q)
-                        || agent == q
-                        || p.first.to_ascii_lowercase().contains(&q)
-                        || p.last.to_ascii_lowercase().contains(&q)
+    /// `GET .../agents`, paged: every agent the key's user may see, or with `searchString`
+    /// those whose first or last name contains it (names only: NICE does not document it
+    /// matching a user ID).
+    fn agents(&self, target: &Target) -> SimResponse {
+        let query = target
+            .query_param("searchString")
+            .map(|q| q.trim().to_ascii_lowercase())
+            .filter(|q| !q.is_empty());
+        let rows: Vec<Value> = self
+            .rows()
+            .into_iter()
+            .filter_map(|row| match row {
+                Row::Named(p) => {
+                    let matches = query.as_ref().is_none_or(|q| {
+                        p.first.to_ascii_lowercase().contains(q)
+                            || p.last.to_ascii_lowercase().contains(q)
+                    });
+                    matches.then(|| agent_record(p))
                 }
+                Row::Other(n) if query.is_none() => {
+                    let (agent, user) = other_agent(n);
+                    Some(json!({"agentId": agent, "userID": user, "firstName": "Agent", "lastName": agent.to_string(), "isActive": true, "locked": false}))
+                }
+                Row::Other(_) => None,
             })
-            .map(agent_record)
             .collect();
-        if found.is_empty() {
+        if rows.is_empty() && query.is_some() {
             return SimResponse::new(204, "");
         }
-        self.wrap("agents", found)
+        self.page("agents", rows, target)
     }
 
     /// `GET .../agents/{id}`.
@@ -285,14 +416,23 @@ impl Directory {
         }
     }
 
-    /// `GET .../agents/states`: every agent, logged-out ones as `LoggedOut` entries.
-    fn state_list(&self) -> SimResponse {
+    /// `GET .../agents/states`, paged: every agent, logged-out ones as `LoggedOut` entries.
+    fn state_list(&self, target: &Target) -> SimResponse {
         let entries: Vec<Value> = self
-            .people
-            .iter()
-            .filter_map(|p| p.agent.map(|(_, _, listed)| state_entry(p, listed)))
+            .rows()
+            .into_iter()
+            .map(|row| match row {
+                Row::Named(p) => {
+                    let (_, _, listed) = p.agent.expect("an agent");
+                    state_entry(p, listed)
+                }
+                Row::Other(n) => {
+                    let (agent, _) = other_agent(n);
+                    json!({"agentId": agent, "agentStateId": 0, "agentStateName": "LoggedOut"})
+                }
+            })
             .collect();
-        self.wrap("agentStates", entries)
+        self.page("agentStates", entries, target)
     }
 
     fn wrap(&self, key: &str, entries: Vec<Value>) -> SimResponse {
@@ -322,7 +462,8 @@ fn agent_record(person: &Person) -> Value {
         "userName": user_name(person),
         "firstName": person.first,
         "lastName": person.last,
-        "isActive": true,
+        "isActive": person.active,
+        "locked": person.locked,
         "teamId": 12,
         "teamName": "Billing East",
         "lastLogin": "2025-03-04T08:00:02.000Z",
@@ -346,7 +487,7 @@ fn state_entry(person: &Person, state: State) -> Value {
         "firstName": person.first,
         "lastName": person.last,
         "userName": user_name(person),
-        "isActive": true,
+        "isActive": person.active,
     })
 }
 
@@ -375,7 +516,7 @@ impl SimTenant {
     ) -> SimResponse {
         let delay = match endpoint {
             Endpoint::Token => TOKEN_DELAY_MS,
-            Endpoint::Discovery => HEALTH_DELAY_MS * 2,
+            Endpoint::Discovery | Endpoint::OpenId => HEALTH_DELAY_MS * 2,
             Endpoint::User(_) | Endpoint::AgentSearch | Endpoint::Agent(_) => USER_DELAY_MS,
             Endpoint::AgentState(_) => STATE_DELAY_MS,
             Endpoint::StateList => LIST_DELAY_MS,
@@ -383,6 +524,7 @@ impl SimTenant {
         let answer = match endpoint {
             Endpoint::Token => self.platform_token(request, target),
             Endpoint::Discovery => discovery(request, target),
+            Endpoint::OpenId => openid(request, target),
             api => self.platform_api(request, target, api),
         };
         if answer.delay_ms == 0 && answer.fault.is_none() {
@@ -394,13 +536,40 @@ impl SimTenant {
 
     /// `POST /auth/token`: the client selects the scenario, the access key must be the demo one.
     fn platform_token(&mut self, request: &SimRequest, target: &Target) -> SimResponse {
-        let client = match self.token_client(request, target) {
+        let basic = match self.token_client(request, target) {
             Ok(client) => client,
             Err(answer) => return answer,
         };
+        let form = request.body.as_deref().unwrap_or("");
+        let field = |name: &str| {
+            form.split('&').find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                (key.trim() == name).then(|| percent::decode(value))
+            })
+        };
+        let in_body = basic.is_none();
+        // client_secret_post: the credentials in the form body.
+        let client = basic.or_else(|| Some((field("client_id")?, field("client_secret")?)));
         let scenario = client
             .as_ref()
             .and_then(|(id, _)| Scenario::from_client_id(id));
+        if in_body {
+            if let Some(scenario) = scenario {
+                self.latest = Some(scenario);
+            }
+        }
+        if scenario == Some(Scenario::PlatformTokenEndpointMoved)
+            && target.path.ends_with("/auth/token")
+        {
+            return token_error(404, "not_found", "No token endpoint here");
+        }
+        if scenario == Some(Scenario::PlatformClientSecretPost) && !in_body {
+            return token_error(
+                401,
+                "invalid_client",
+                "Client authentication failed: this client uses client_secret_post",
+            );
+        }
         let Some((client_id, secret)) = client else {
             return token_error(
                 401,
@@ -415,13 +584,6 @@ impl SimTenant {
         if secret != DEMO_SECRET {
             return token_error(401, "invalid_client", "Client authentication failed");
         }
-        let form = request.body.as_deref().unwrap_or("");
-        let field = |name: &str| {
-            form.split('&').find_map(|pair| {
-                let (key, value) = pair.split_once('=')?;
-                (key.trim() == name).then(|| percent::decode(value))
-            })
-        };
         if field("grant_type").as_deref() != Some("password") {
             return token_error(
                 400,
@@ -517,7 +679,7 @@ impl SimTenant {
             Scenario::PlatformRateLimitedThenOk if counted == Counted::User && nth % 2 == 1 => {
                 return too_many()
             }
-            Scenario::PlatformMissingScope
+            Scenario::PlatformMissingPermission
                 if matches!(endpoint, Endpoint::AgentState(_) | Endpoint::StateList) =>
             {
                 return json(
@@ -530,7 +692,19 @@ impl SimTenant {
         let directory = Directory::of(scenario);
         match endpoint {
             Endpoint::User(id) => directory.user(&id, path),
-            Endpoint::AgentSearch => directory.search(target.query_param("searchString").as_deref()),
+            Endpoint::AgentSearch => directory.agents(target),
+            Endpoint::StateList if scenario == Scenario::PlatformListNoData => {
+                SimResponse::new(304, "")
+            }
+            Endpoint::AgentState(_) if scenario == Scenario::PlatformBusyThenOk && nth % 2 == 1 => {
+                json(
+                    503,
+                    json!({"error": "ServiceUnavailable", "error_description": "Busy: try again after the date in Retry-After"}),
+                )
+                .with_header("Date", NOW_HTTP_DATE)
+                .with_header("Retry-After", RETRY_HTTP_DATE)
+                .with_header("icStatusDescription", "Service busy")
+            }
             Endpoint::Agent(id) => directory.admin_agent(&id),
             Endpoint::AgentState(_) if scenario == Scenario::PlatformServiceError => json(
                 503,
@@ -545,9 +719,32 @@ impl SimTenant {
                     answer
                 }
             }
-            _ => directory.state_list(),
+            _ => directory.state_list(target),
         }
     }
+}
+
+/// `GET /.well-known/openid-configuration`: public, the same for every scenario; its
+/// `token_endpoint` is `/connect/token` (which the moved-endpoint scenario needs).
+fn openid(request: &SimRequest, target: &Target) -> SimResponse {
+    if !request.method.eq_ignore_ascii_case("GET") {
+        return method_not_allowed("GET");
+    }
+    let issuer = if target.host.is_empty() {
+        DEFAULT_ISSUER.to_string()
+    } else {
+        format!("https://{}", target.host)
+    };
+    json(
+        200,
+        json!({
+            "issuer": issuer,
+            "token_endpoint": format!("{issuer}{MOVED_TOKEN_PATH}"),
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "scopes_supported": ["openid"],
+            "grant_types_supported": ["authorization_code", "password", "refresh_token"],
+        }),
+    )
 }
 
 /// `GET /.well-known/cxone-configuration?tenantId=...`: no credentials; the tenant ID names the

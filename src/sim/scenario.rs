@@ -65,7 +65,7 @@ pub enum Scenario {
     /// Platform: the older `resultSet` answer shape; Dana is Unavailable (Lunch).
     PlatformResultSet,
     /// Platform: the access key's role may not view agent states: both state calls answer 403.
-    PlatformMissingScope,
+    PlatformMissingPermission,
     /// Platform: the token endpoint answers 401 "Client application ... not authorized for user".
     PlatformBadCredentials,
     /// Platform: the issuer's cxone-configuration answers 404 for the tenant.
@@ -102,6 +102,24 @@ pub enum Scenario {
     PlatformRelayUnreachable,
     /// Platform: the issuer is typed with http://, which the page refuses; nothing is sent.
     PlatformInvalidInput,
+    /// Platform: User Hub's status for Dana is BLOCKED.
+    PlatformUserDisabled,
+    /// Platform: Dana's agent record is inactive (`isActive: false`) and she is logged out.
+    PlatformAgentInactive,
+    /// Platform: Dana's agent record is locked (`locked: true`) and she is logged out.
+    PlatformAgentLocked,
+    /// Platform: Dana's agent is in a team the key's user may not see (`hiddenAgents: 1`).
+    PlatformAgentHidden,
+    /// Platform: Dana is on the third page of both lists (250 agents, pages of 100).
+    PlatformThirdPage,
+    /// Platform: the all-agents list answers 304 (no data) while Dana is Available.
+    PlatformListNoData,
+    /// Platform: the agent's state answers 503 with a Retry-After HTTP-date once, then works.
+    PlatformBusyThenOk,
+    /// Platform: the app takes its client credentials only in the form body.
+    PlatformClientSecretPost,
+    /// Platform: `/auth/token` answers 404; the OpenID configuration names the token endpoint.
+    PlatformTokenEndpointMoved,
 }
 
 use Scenario::*;
@@ -134,7 +152,7 @@ impl Scenario {
         PlatformLoggedIn,
         PlatformLoggedOut,
         PlatformResultSet,
-        PlatformMissingScope,
+        PlatformMissingPermission,
         PlatformBadCredentials,
         PlatformDiscoveryFailed,
         PlatformUserNotFound,
@@ -153,6 +171,15 @@ impl Scenario {
         PlatformCorsBlocked,
         PlatformRelayUnreachable,
         PlatformInvalidInput,
+        PlatformUserDisabled,
+        PlatformAgentInactive,
+        PlatformAgentLocked,
+        PlatformAgentHidden,
+        PlatformThirdPage,
+        PlatformListNoData,
+        PlatformBusyThenOk,
+        PlatformClientSecretPost,
+        PlatformTokenEndpointMoved,
     ];
 
     /// The profile the scenario's form runs.
@@ -192,7 +219,7 @@ impl Scenario {
             PlatformLoggedIn => "platform-logged-in",
             PlatformLoggedOut => "platform-logged-out",
             PlatformResultSet => "platform-result-set",
-            PlatformMissingScope => "platform-missing-scope",
+            PlatformMissingPermission => "platform-missing-permission",
             PlatformBadCredentials => "platform-bad-credentials",
             PlatformDiscoveryFailed => "platform-discovery-failed",
             PlatformUserNotFound => "platform-user-not-found",
@@ -211,6 +238,15 @@ impl Scenario {
             PlatformCorsBlocked => "platform-cors-blocked",
             PlatformRelayUnreachable => "platform-relay-unreachable",
             PlatformInvalidInput => "platform-invalid-input",
+            PlatformUserDisabled => "platform-user-disabled",
+            PlatformAgentInactive => "platform-agent-inactive",
+            PlatformAgentLocked => "platform-agent-locked",
+            PlatformAgentHidden => "platform-agent-hidden",
+            PlatformThirdPage => "platform-third-page",
+            PlatformListNoData => "platform-list-no-data",
+            PlatformBusyThenOk => "platform-busy-then-ok",
+            PlatformClientSecretPost => "platform-client-secret-post",
+            PlatformTokenEndpointMoved => "platform-token-endpoint-moved",
         }
     }
 
@@ -261,7 +297,7 @@ impl Scenario {
             PlatformLoggedIn => "Platform: logged in (Available, skill Billing)",
             PlatformLoggedOut => "Platform: logged out (a LoggedOut state entry)",
             PlatformResultSet => "Platform: older resultSet answers, Unavailable (Lunch)",
-            PlatformMissingScope => "Platform: no permission to view agent states (403)",
+            PlatformMissingPermission => "Platform: no permission to view agent states (403)",
             PlatformBadCredentials => "Platform: client application not authorized for user (401)",
             PlatformDiscoveryFailed => "Platform: discovery finds no configuration (404)",
             PlatformUserNotFound => "Platform: unknown user ID (User Hub 404)",
@@ -282,6 +318,17 @@ impl Scenario {
             PlatformCorsBlocked => "Platform: CORS blocked, no relay",
             PlatformRelayUnreachable => "Platform: relay down, nothing answers",
             PlatformInvalidInput => "Platform: invalid input, an http:// issuer",
+            PlatformUserDisabled => "Platform: the user is BLOCKED in User Hub",
+            PlatformAgentInactive => "Platform: the agent record is inactive",
+            PlatformAgentLocked => "Platform: the agent record is locked",
+            PlatformAgentHidden => "Platform: the agent is hidden from the key's user",
+            PlatformThirdPage => "Platform: logged in, on the third page of both lists",
+            PlatformListNoData => "Platform: the all-agents list answers 304 (no data)",
+            PlatformBusyThenOk => "Platform: 503 with a Retry-After date once, then logged in",
+            PlatformClientSecretPost => {
+                "Platform: client credentials accepted only in the form body"
+            }
+            PlatformTokenEndpointMoved => "Platform: /auth/token answers 404, OpenID names another",
         }
     }
 
@@ -313,7 +360,7 @@ impl Scenario {
             PlatformLoggedIn => "The issuer grants the access key a token whose id_token names the tenant, discovery answers https://api-na1.niceincontact.com, User Hub finds Dana Whitfield, the Admin lookup maps her to agent 4021, and both state endpoints show her Available on skill Billing.",
             PlatformLoggedOut => "Everything works, and both state endpoints list agent 4021 with agentStateName LoggedOut (agentStateId 0): a logged-out agent is an entry, not an empty list.",
             PlatformResultSet => "The state endpoints answer in the older shape, {\"resultSet\": {\"agentState\"|\"agentStates\": [...]}}, and show agent 4021 Unavailable with the reason Lunch.",
-            PlatformMissingScope => "The access key's role may not view agent states: both state endpoints answer 403 Forbidden, while User Hub and the Admin lookup work.",
+            PlatformMissingPermission => "The access key's role may not view agent states: both state endpoints answer 403 Forbidden, while User Hub and the Admin lookup work.",
             PlatformBadCredentials => "The token endpoint answers 401 with errorDescription \"Client application 'demo-platform-bad-credentials' not authorized for user\".",
             PlatformDiscoveryFailed => "The token is issued, but the issuer's /.well-known/cxone-configuration answers 404 for the id_token's tenant, so the API host stays unknown.",
             PlatformUserNotFound => "The user ID typed is one digit off: User Hub answers 404, the Admin lookup finds nobody, and the agent-state endpoint refuses the UUID (400).",
@@ -332,6 +379,15 @@ impl Scenario {
             PlatformCorsBlocked => "Without a relay, NICE's answers carry no CORS headers for this page, so the browser gets no answer it may read (a TypeError).",
             PlatformRelayUnreachable => "The relay is not running: its /healthz and every call through it get no answer at all.",
             PlatformInvalidInput => "The form's issuer is http://cxone.niceincontact.com, and the page refuses to send credentials over plain http, so nothing is sent.",
+            PlatformUserDisabled => "User Hub finds Dana Whitfield with status BLOCKED: she cannot sign in, whatever the agent lists say.",
+            PlatformAgentInactive => "The Admin agent list maps Dana to agent 4021 with isActive: false, and both state endpoints list her LoggedOut.",
+            PlatformAgentLocked => "The Admin agent list maps Dana to agent 4021 with locked: true, and both state endpoints list her LoggedOut.",
+            PlatformAgentHidden => "User Hub knows Dana, but her agent is in a team the access key's user may not see: no list has it, and the Admin agent list reports hiddenAgents: 1.",
+            PlatformThirdPage => "The tenant has 250 agents, paged at 100: Dana (agent 4021, Available) is on the third page of both the Admin agent list and the all-agents state list.",
+            PlatformListNoData => "Dana's own state shows her Available, but the all-agents list answers 304 Not Modified: no data, which is not an empty list.",
+            PlatformBusyThenOk => "The agent's own state call answers 503 with Retry-After as an HTTP-date 2 s after the answer's Date on each run's first try, then shows Dana Available.",
+            PlatformClientSecretPost => "The client application accepts its credentials only in the form body: HTTP Basic gets 401 invalid_client, client_secret_post gets the token, and Dana is Available.",
+            PlatformTokenEndpointMoved => "The issuer's /auth/token answers 404; its /.well-known/openid-configuration names token_endpoint /connect/token, which issues the token, and Dana is Available.",
         }
     }
 
@@ -360,7 +416,16 @@ impl Scenario {
             InvalidInput => Verdict::InvalidInput,
             PlatformLoggedIn | PlatformResultSet | PlatformRateLimitedThenOk => Verdict::LoggedIn,
             PlatformLoggedOut => Verdict::LoggedOut,
-            PlatformMissingScope => Verdict::MissingScope,
+            PlatformMissingPermission => Verdict::MissingPermission,
+            PlatformUserDisabled => Verdict::UserDisabled,
+            PlatformAgentInactive => Verdict::AgentInactive,
+            PlatformAgentLocked => Verdict::AgentLocked,
+            PlatformAgentHidden => Verdict::AgentHidden,
+            PlatformThirdPage
+            | PlatformListNoData
+            | PlatformBusyThenOk
+            | PlatformClientSecretPost
+            | PlatformTokenEndpointMoved => Verdict::LoggedIn,
             PlatformBadCredentials => Verdict::BadCredentials,
             PlatformDiscoveryFailed => Verdict::DiscoveryFailed,
             PlatformUserNotFound => Verdict::UserNotFound,

@@ -170,6 +170,8 @@ fn FieldRow(field: Field) -> impl IntoView {
                 <datalist id="issuer-presets">
                     <option value=DEFAULT_ISSUER>"Commercial cloud"</option>
                     <option value=GOV_ISSUER>"Government cloud"</option>
+                    <option value="https://nicecxone-sov1.au">"Sovereign cloud, Australia"</option>
+                    <option value="https://nicecxone-sov1.eu">"Sovereign cloud, Europe"</option>
                 </datalist>
             })}
             <p class="hint" id=hint_id>{field.hint()}</p>

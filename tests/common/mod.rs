@@ -490,14 +490,25 @@ pub fn discovery_url(tenant: &str) -> String {
 pub fn hub_user_url(host: &str, id: &str) -> String {
     format!("{host}/user-management/v1/users/{id}")
 }
-pub fn lookup_url(host: &str, user: &str) -> String {
-    format!("{host}/incontactapi/services/{V}/agents?searchString={user}")
+/// The first page of the Admin agent list, which the user is matched against locally (`user`
+/// is not in the URL: NICE does not document `searchString` matching a UUID).
+pub fn lookup_url(host: &str, _user: &str) -> String {
+    lookup_page_url(host, 0)
+}
+/// The page of the Admin agent list that skips `skip` agents.
+pub fn lookup_page_url(host: &str, skip: u32) -> String {
+    format!("{host}/incontactapi/services/{V}/agents?fields=agentId,userID,isActive,locked&top=100&skip={skip}")
 }
 pub fn p_state_url(host: &str, agent: &str) -> String {
     format!("{host}/incontactapi/services/{V}/agents/{agent}/states")
 }
+/// The first page of the all-agents state list.
 pub fn p_list_url(host: &str) -> String {
-    format!("{host}/incontactapi/services/{V}/agents/states")
+    p_list_page_url(host, 0)
+}
+/// The page of the all-agents state list that skips `skip` agents.
+pub fn p_list_page_url(host: &str, skip: u32) -> String {
+    format!("{host}/incontactapi/services/{V}/agents/states?top=100&skip={skip}")
 }
 
 /// The platform's token answer: no scope, a refresh token and an id_token.

@@ -44,10 +44,13 @@ const GUIDE = [
   'token-rejected', 'relay-misconfigured', 'timeout', 'tenant-unreachable', 'invalid-input',
 ];
 const PLATFORM = [
-  'logged-in', 'logged-out', 'result-set', 'missing-scope', 'bad-credentials', 'discovery-failed',
+  'logged-in', 'logged-out', 'result-set', 'missing-permission', 'bad-credentials', 'discovery-failed',
   'user-not-found', 'id-is-agent-id', 'id-is-user-id', 'not-an-agent', 'agent-not-found',
   'inconsistent-state', 'rate-limited-then-ok', 'rate-limited', 'service-error', 'token-rejected',
   'relay-misconfigured', 'timeout', 'tenant-unreachable', 'invalid-input',
+  // Issue 11: published behaviour, and the causes that have a verdict of their own.
+  'user-disabled', 'agent-inactive', 'agent-locked', 'agent-hidden', 'third-page', 'list-no-data',
+  'busy-then-ok', 'client-secret-post', 'token-endpoint-moved',
 ].map((id) => `platform-${id}`);
 const SCENARIOS = [...GUIDE, ...PLATFORM];
 

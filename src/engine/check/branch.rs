@@ -41,10 +41,12 @@ branch_ids! {
     AgreeOut => "agree_out",
     All => "all",
     Answers => "answers",
+    BeyondBound => "beyond_bound",
     Blocked => "blocked",
     CannotReachHost => "cannot_reach_host",
     CouldNotCheck => "could_not_check",
     Direct => "direct",
+    Disabled => "disabled",
     Disagree => "disagree",
     Empty => "empty",
     Expired => "expired",
@@ -52,6 +54,8 @@ branch_ids! {
     Found => "found",
     Given => "given",
     Guide => "guide",
+    Hidden => "hidden",
+    Inactive => "inactive",
     Invalid => "invalid",
     IsAgentId => "is_agent_id",
     IsUserId => "is_user_id",
@@ -59,6 +63,7 @@ branch_ids! {
     LacksOther => "lacks_other",
     LacksStateRead => "lacks_state_read",
     Listed => "listed",
+    Locked => "locked",
     LoggedIn => "logged_in",
     LoggedOut => "logged_out",
     Long => "long",
@@ -67,10 +72,12 @@ branch_ids! {
     Mismatch => "mismatch",
     NoAgentId => "no_agent_id",
     NoAnswer => "no_answer",
+    NoData => "no_data",
     NoEndpoint => "no_endpoint",
     NoEnvironments => "no_environments",
     NoHealth => "no_health",
     NoIdToken => "no_id_token",
+    NoPermission => "no_permission",
     NoSession => "no_session",
     NoTenantId => "no_tenant_id",
     NotAnAgent => "none",
@@ -178,13 +185,13 @@ check_branches! {
     /// The branches of `discovery` of its own (besides the call failures and `not_run`).
     DiscoveryBranch for Discovery { Found, Overridden, Guide, NoIdToken, NoTenantId, NotFound, Refused, NoEndpoint }
     /// The branches of `user` of its own (besides the call failures and `not_run`).
-    UserBranch for User { Found, Empty, NotFound, IsAgentId, NotGiven }
+    UserBranch for User { Found, Empty, NotFound, IsAgentId, NotGiven, Disabled }
     /// The branches of `agent_id` of its own (besides the call failures and `not_run`).
-    AgentIdBranch for AgentId { Present, Given, Matches, Mismatch, NotAnAgent, LookupUnused }
+    AgentIdBranch for AgentId { Present, Given, Matches, Mismatch, NotAnAgent, LookupUnused, Inactive, Locked, Hidden, BeyondBound }
     /// The branches of `agent_state` of its own (besides the call failures and `not_run`).
-    AgentStateBranch for AgentState { Active, NoSession, NotFound, IsUserId }
+    AgentStateBranch for AgentState { Active, NoSession, NotFound, IsUserId, NoData }
     /// The branches of `state_list` of its own (besides the call failures and `not_run`).
-    StateListBranch for StateList { Listed, Absent, Empty, NoAgentId }
+    StateListBranch for StateList { Listed, Absent, Empty, NoAgentId, NoData }
     /// The branches of `cross_check` of its own (besides the call failures and `not_run`).
     CrossCheckBranch for CrossCheck { AgreeIn, AgreeOut, Disagree, Unknown }
     /// The branches of `other_environment` of its own (besides the call failures and `not_run`).

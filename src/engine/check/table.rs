@@ -10,6 +10,18 @@ pub(super) fn applies(check: Check, id: BranchId, caps: Capabilities) -> bool {
     use BranchId as B;
     match (check, id) {
         (_, B::NotRun) => true,
+        // A 403 is a missing scope in the guide's vocabulary, a missing role permission on a
+        // platform whose tokens carry a role.
+        // (The agent lookup's own refusals show only where there is a lookup.)
+        (_, B::Forbidden) => {
+            !caps.role_permissions && (check != Check::AgentId || caps.agent_lookup)
+        }
+        (_, B::NoPermission) => {
+            caps.role_permissions && (check != Check::AgentId || caps.agent_lookup)
+        }
+        (Check::User, B::Disabled) => caps.account_status,
+        (Check::AgentId, B::Inactive | B::Locked | B::Hidden | B::BeyondBound) => caps.paged_lists,
+        (Check::AgentState | Check::StateList, B::NoData) => caps.no_data_answers,
         // No profile is left unimplemented.
         (Check::Inputs, B::Unsupported) => false,
         (Check::Discovery, B::Guide) => !caps.discovery,
@@ -110,7 +122,7 @@ const CALL_FAILURES: [Row; 7] = [
 ];
 
 /// How the API refuses a call made with a token.
-const API_REFUSALS: [Row; 2] = [
+const API_REFUSALS: [Row; 3] = [
     (
         B::TokenRejected,
         Fail,
@@ -124,6 +136,13 @@ const API_REFUSALS: [Row; 2] = [
         "403",
         "The OAuth client lacks a scope this call needs.",
         &[V::MissingScope],
+    ),
+    (
+        B::NoPermission,
+        Fail,
+        "403 to a valid token",
+        "The access key's user lacks the role permission this call needs (Real-Time Data, Admin agents or User Hub, by the call refused).",
+        &[V::MissingPermission],
     ),
 ];
 
@@ -359,6 +378,13 @@ fn table(check: Check) -> &'static [Row] {
                 &[V::IdIsAgentId],
             ),
             (B::NotGiven, Skipped, "only an agent ID was given", "The user lookup is skipped when an agent ID is given alone.", &[]),
+            (
+                B::Disabled,
+                Fail,
+                "User Hub's status for the user is not ACTIVE (BLOCKED, DELETED, ...)",
+                "The user cannot sign in, so the agent cannot log in.",
+                &[V::UserDisabled],
+            ),
         ],
         Check::AgentId => &[
             (
@@ -391,6 +417,34 @@ fn table(check: Check) -> &'static [Row] {
                 "The lookup answered; the diagnosis did not need it.",
                 &[],
             ),
+            (
+                B::Inactive,
+                Warn,
+                "the Admin agent record of the user has isActive: false",
+                "An inactive agent cannot log in: without a session, this is the cause.",
+                &[V::AgentInactive, V::LoggedIn],
+            ),
+            (
+                B::Locked,
+                Warn,
+                "the Admin agent record of the user has locked: true",
+                "A locked agent cannot log in: without a session, this is the cause.",
+                &[V::AgentLocked, V::LoggedIn],
+            ),
+            (
+                B::Hidden,
+                Fail,
+                "no agent the key's user can see maps to the user, and the Admin agent list reports hiddenAgents > 0",
+                "The agent most likely exists, in a team the access key's user may not see.",
+                &[V::AgentHidden],
+            ),
+            (
+                B::BeyondBound,
+                Unknown,
+                "the user is not in the first pages of the Admin agent list read (the bound), and the list goes on",
+                "Whether the user is an agent could not be told within the bound: no cause is named.",
+                &[V::NotAnAgent],
+            ),
         ],
         Check::AgentState => &[
             (B::Active, Pass, "the endpoint answers a state", "The agent has an active session.", &[V::LoggedIn, V::InconsistentState]),
@@ -415,6 +469,13 @@ fn table(check: Check) -> &'static [Row] {
                 "A user ID was typed as the agent ID.",
                 &[V::IdIsUserId],
             ),
+            (
+                B::NoData,
+                Unknown,
+                "the endpoint answers 204, 304, an empty body, or no state entry at all (not even LoggedOut)",
+                "No data: the endpoint said nothing about the agent, which is not the same as no session.",
+                &[V::LoggedIn, V::LoggedOut, V::AgentInactive, V::AgentLocked],
+            ),
         ],
         Check::StateList => &[
             (B::Listed, Pass, "the agent is in the list with a state", "The list shows the agent logged in.", &[]),
@@ -431,6 +492,13 @@ fn table(check: Check) -> &'static [Row] {
                 Unknown,
                 "the list was read, but the diagnosis ended before an agent ID was known",
                 "The list answered; with no agent ID there was nothing to look for in it.",
+                &[],
+            ),
+            (
+                B::NoData,
+                Unknown,
+                "the list answers 204, 304 or an empty body, or the agent is not in the pages read within the bound",
+                "No data to compare: the list is not shown to be empty, only unread.",
                 &[],
             ),
         ],

@@ -25,7 +25,9 @@ impl Diagnosis {
                         detail: "a 2xx answer that is not a list of agents".into(),
                     })
             }
-            Settled::Status { status, .. } => Err(api_status_failure(status)),
+            Settled::Status { status, detail, .. } => {
+                Err(self.named(Check::StateList, api_status_failure(status, &detail)))
+            }
             Settled::Failed(failure) => Err(failure),
         }
     }
@@ -55,7 +57,7 @@ impl Diagnosis {
                 )];
                 if api.capabilities().agent_lookup {
                     slots.push(Slot::new(
-                        Target::AgentLookup(env, agent),
+                        Target::AgentLookup(env, agent, 0),
                         Check::AgentState,
                     ));
                 }
@@ -66,12 +68,15 @@ impl Diagnosis {
                     AgentStateBranch::NotFound,
                     format!("The state endpoint answers {status} for agent {agent}."),
                 );
+                if self.finish_if_flagged(&agent) {
+                    return;
+                }
                 let finding =
                     format!("The state endpoint does not know agent ID {agent} ({status}).");
                 self.finish(Verdict::AgentNotFound, Check::AgentState, finding);
             }
-            Settled::Status { status, .. } => {
-                self.fail(Check::AgentState, api_status_failure(status))
+            Settled::Status { status, detail, .. } => {
+                self.fail(Check::AgentState, api_status_failure(status, &detail))
             }
             Settled::Failed(failure) => self.fail(Check::AgentState, failure),
         }
@@ -89,7 +94,11 @@ impl Diagnosis {
             .iter()
             .find(|s| s.target.kind() == RequestKind::AgentLookup)
             .and_then(|s| match self.reading(s) {
-                Settled::Json(json) => self.api().read_agent_lookup(&json, &agent).flatten(),
+                Settled::Json(json) => self
+                    .api()
+                    .read_agent_lookup(&json, &agent)
+                    .and_then(|l| l.matched)
+                    .map(|r| r.agent_id),
                 _ => None,
             });
         if let Settled::Json(json) = self.reading(user_slot) {
@@ -164,16 +173,26 @@ impl Diagnosis {
                         self.finish(Verdict::InconsistentState, Check::CrossCheck, finding);
                     }
                     None => {
+                        // No data (or the agent past the pages read) is not a failed read.
+                        let why = if self.found.list_gap.is_some() || self.found.list_cut.is_some()
+                        {
+                            "gave no data about the agent"
+                        } else {
+                            "could not be read"
+                        };
                         self.settle(
                             CrossCheckBranch::Unknown,
-                            "The all-agents list could not be read to compare.",
+                            format!("The all-agents list {why} to compare."),
                         );
                         let finding = format!(
-                            "{who} is logged in: state {state}{group}. (The all-agents list could not be read to confirm.)"
+                            "{who} is logged in: state {state}{group}. (The all-agents list {why} to confirm.)"
                         );
                         self.finish(Verdict::LoggedIn, Check::AgentState, finding);
                     }
                 }
+            }
+            AgentState::NoSession if !explicit && self.api().capabilities().no_data_answers => {
+                self.on_own_no_data(&agent, detail, in_list)
             }
             AgentState::NoSession => {
                 self.settle(
@@ -202,11 +221,24 @@ impl Diagnosis {
                         );
                         self.fail(Check::StateList, failure.clone());
                     }
+                    (Ok(_), None) => {
+                        self.settle(
+                            CrossCheckBranch::Unknown,
+                            "The all-agents list gave no data to compare.",
+                        );
+                        if self.finish_if_flagged(&agent) {
+                            return;
+                        }
+                        self.begin_other_environment();
+                    }
                     (Ok(_), _) => {
                         self.settle(
                             CrossCheckBranch::AgreeOut,
                             "Neither shows a session for the agent.",
                         );
+                        if self.finish_if_flagged(&agent) {
+                            return;
+                        }
                         // A LoggedOut entry proves the state was read, whatever the scopes say.
                         if !explicit && self.finish_if_state_unreadable() {
                             return;
@@ -218,10 +250,50 @@ impl Diagnosis {
         }
     }
 
+    /// The agent's own endpoint gave no data (a 204, 304, empty body, or no state entry at all):
+    /// the list, where it answered, decides; a cross-check against no data is `unknown`.
+    fn on_own_no_data(&mut self, agent: &str, detail: String, in_list: Option<bool>) {
+        self.settle(
+            AgentStateBranch::NoData,
+            format!("No data for agent {agent} ({detail})."),
+        );
+        let listed_state = match &self.found.list {
+            Some(Ok(list)) if in_list == Some(true) => list
+                .iter()
+                .find(|a| profile::same_id(&a.agent_id, agent))
+                .and_then(|a| a.state.clone()),
+            _ => None,
+        };
+        if let Some(state) = listed_state {
+            self.settle(
+                CrossCheckBranch::Unknown,
+                "The agent's own endpoint gave no data to compare; the all-agents list shows a session.",
+            );
+            let who = self.agent_label(agent);
+            let finding = format!("{who} is logged in: the all-agents list shows state {state}. (The agent's own state endpoint gave no data.)");
+            return self.finish(Verdict::LoggedIn, Check::StateList, finding);
+        }
+        let summary = match in_list {
+            Some(false) => {
+                "The agent's own endpoint gave no data; the all-agents list shows no session."
+            }
+            _ => "Neither endpoint gave data about the agent to compare.",
+        };
+        self.settle(CrossCheckBranch::Unknown, summary);
+        if self.finish_if_flagged(agent) {
+            return;
+        }
+        self.begin_other_environment();
+    }
+
     /// Settles `state_list` from the list's answer: the list call failed, the list is empty, or
     /// `agent` is (or is not) in it with a state; with no agent ID known, only that it was read.
     /// Answers whether the list shows `agent` with a state (`None` when the list failed).
     pub(super) fn settle_list(&mut self, agent: Option<&str>) -> Option<bool> {
+        if let Some(gap) = self.found.list_gap.clone() {
+            self.settle(StateListBranch::NoData, gap);
+            return None;
+        }
         let list = match self.found.list.clone()? {
             Ok(list) => list,
             Err(failure) => {
@@ -262,6 +334,18 @@ impl Diagnosis {
                     format!("The list names agent {agent} with no session (a logged-out entry), beside {others} other agent(s)."),
                 );
                 Some(false)
+            }
+            None if self.found.list_cut.is_some() => {
+                let cut = self.found.list_cut.clone().expect("cut");
+                let total = cut.total.map(|t| format!(" of {t}")).unwrap_or_default();
+                self.settle(
+                    StateListBranch::NoData,
+                    format!(
+                        "Agent {agent} is not in the first {}{total} entries of the list (the pages read within the bound): not found there, which tells nothing.",
+                        cut.read
+                    ),
+                );
+                None
             }
             None => {
                 self.settle(
@@ -312,8 +396,8 @@ impl Diagnosis {
                 AgentStateBranch::NotFound,
                 format!("The state endpoint answers {status} for agent {agent} (as typed)."),
             ),
-            Settled::Status { status, .. } => {
-                let failure = api_status_failure(status);
+            Settled::Status { status, detail, .. } => {
+                let failure = self.named(Check::AgentState, api_status_failure(status, &detail));
                 self.settle(
                     Taken::new(Check::AgentState, failure.branch()),
                     failure.describe(),

@@ -4,11 +4,28 @@
 use super::{Diagnosis, Settled};
 use crate::engine::check::{Check, Taken};
 use crate::engine::classify::Failure;
+use crate::engine::exchange::RequestKind;
 use crate::engine::verdict::Verdict;
 
 impl Diagnosis {
+    /// `failure` of a call of `check`, a 403 naming what the profile says it refuses: a role's
+    /// permission area, or (none) a scope.
+    pub(super) fn named(&self, check: Check, mut failure: Failure) -> Failure {
+        if let Failure::Forbidden { area, .. } = &mut failure {
+            let kind = match check {
+                Check::User => RequestKind::User,
+                Check::AgentId => RequestKind::AgentLookup,
+                Check::StateList => RequestKind::StateList,
+                _ => RequestKind::AgentState,
+            };
+            *area = self.api().permission_area(kind);
+        }
+        failure
+    }
+
     /// Ends the diagnosis on a call of `check` that gave nothing usable.
     pub(super) fn fail(&mut self, check: Check, failure: Failure) {
+        let failure = self.named(check, failure);
         self.settle(Taken::new(check, failure.branch()), failure.describe());
         let via = self.via_relay();
         let verdict = self
@@ -69,15 +86,21 @@ fn failure_verdict(failure: &Failure) -> Verdict {
         Failure::ServiceError { .. } => Verdict::ServiceError,
         Failure::BadCredentials { .. } => Verdict::BadCredentials,
         Failure::TokenRejected => Verdict::TokenRejected,
+        Failure::Forbidden { area: Some(_), .. } => Verdict::MissingPermission,
         Failure::Forbidden { .. } => Verdict::MissingScope,
     }
 }
 
-/// What a refusal status from an API call (not the token endpoint) means.
-pub(super) fn api_status_failure(status: u16) -> Failure {
+/// What a refusal status from an API call (not the token endpoint) means; `detail` is the
+/// answer's own error text (` (text)`, or empty).
+pub(super) fn api_status_failure(status: u16, detail: &str) -> Failure {
     match status {
         401 => Failure::TokenRejected,
-        403 => Failure::Forbidden { status },
+        403 => Failure::Forbidden {
+            status,
+            area: None,
+            detail: detail.to_string(),
+        },
         _ => Failure::ServiceError {
             status,
             detail: " (a status this call does not use)".into(),

@@ -46,6 +46,14 @@ impl Diagnosis {
                 );
             }
         }
+        // Every assumption shows: a check whose call went out says where its step is inferred.
+        let api = self.api;
+        for node in &mut self.tree.checks {
+            let note = api.and_then(|a| a.inference(node.id));
+            if let Some(note) = note.filter(|_| !node.exchanges.is_empty()) {
+                node.summary = format!("{} {note}", node.summary);
+            }
+        }
         let profile = self.tree.profile;
         if self.node_mut(decided_by).fix.is_empty() {
             self.node_mut(decided_by).fix = fix.clone();
@@ -101,8 +109,9 @@ impl Diagnosis {
                         Taken::new(Check::AgentId, failure.branch()),
                         failure.describe(),
                     ),
-                    Settled::Status { status, .. } if !self.api().is_unknown_id(status) => {
-                        let failure = api_status_failure(status);
+                    Settled::Status { status, detail, .. } if !self.api().is_unknown_id(status) => {
+                        let failure =
+                            self.named(Check::AgentId, api_status_failure(status, &detail));
                         self.settle(
                             Taken::new(Check::AgentId, failure.branch()),
                             failure.describe(),

@@ -12,13 +12,14 @@
 //! | `relay.rs` | `relay` | `cors_blocked`, `relay_unreachable`, `relay_misconfigured` |
 //! | `token.rs` | `token`, `scopes`, `token_lifetime` | `missing_scope` (an empty state without `agent:state:read`) |
 //! | `discovery.rs` | `discovery` | `discovery_failed` |
-//! | `user.rs` | `user`, `agent_id` | `user_not_found`, `id_is_agent_id`, `not_an_agent`, `missing_scope` (an empty user record) |
+//! | `user.rs` | `user`, `agent_id` | `user_not_found`, `id_is_agent_id`, `not_an_agent`, `missing_scope` (an empty user record), `user_disabled`, `agent_hidden`, `agent_inactive`, `agent_locked` |
 //! | `agent_state.rs` | `agent_state`, `state_list`, `cross_check` | `logged_in`, `agent_not_found`, `id_is_user_id`, `inconsistent_state`, `logged_out` |
 //! | `other_environment.rs` | `other_environment` | `wrong_environment`, `logged_out` (asked there too) |
-//! | `failure.rs` | any check whose call failed | the call failures: `tenant_unreachable`, `bad_credentials`, `token_rejected`, `rate_limited`, `service_error`, `timeout`, `missing_scope` (403) |
+//! | `failure.rs` | any check whose call failed | the call failures: `tenant_unreachable`, `bad_credentials`, `token_rejected`, `rate_limited`, `service_error`, `timeout`, `missing_scope` / `missing_permission` (403) |
 //! | `finish.rs` | every check still open | none: it writes the verdict others decided |
 //!
-//! `round.rs` holds the calls of the current phase through their retries.
+//! `round.rs` holds the calls of the current phase through their retries; `pages.rs` reads the
+//! paged lists to the end within the bound ([`MAX_PAGES`] of [`PAGE_SIZE`]).
 
 mod agent_state;
 mod discovery;
@@ -26,6 +27,7 @@ mod failure;
 mod finish;
 mod inputs;
 mod other_environment;
+mod pages;
 mod relay;
 mod round;
 mod token;
@@ -36,6 +38,7 @@ use super::classify::{Failure, Settled};
 use super::exchange::{Answer, Request, RequestId, RequestKind};
 use super::redact::Redactor;
 use super::tree::{CachedToken, Report, Tree};
+use super::verdict::Verdict;
 use crate::inputs::{Environment, Form, Inputs, DEFAULT_TIMEOUT_SECS};
 use crate::profile::{self, ApiProfile, ListedAgent, UserRecord};
 use crate::relay::Relay;
@@ -56,6 +59,11 @@ pub const MAX_TRIES: u32 = 3;
 pub const MAX_RETRY_WAIT_MS: u64 = 10_000;
 /// The wait before a retry when a 429 carries no readable `Retry-After`, in milliseconds.
 pub const DEFAULT_RETRY_MS: u64 = 1_000;
+/// Entries asked per page of a paged list (the platform's lists come in pages of 100).
+pub const PAGE_SIZE: u32 = 100;
+/// At most this many pages of each paged list are read: past them, the finding says "not
+/// found in the first N agents" and the outcome is `unknown`.
+pub const MAX_PAGES: u32 = 10;
 /// The scopes the diagnosis needs; `agent:state:read` matters most.
 pub const REQUIRED_SCOPES: [&str; 3] = ["agent:state:read", "agent:read", "user:read"];
 /// Under this lifetime (seconds) the `token_lifetime` check warns.
@@ -117,10 +125,14 @@ enum Phase {
     Start,
     /// The token call (and the relay's `/healthz` beside it).
     Token,
+    /// The issuer's OpenID configuration, after the token endpoint answered 404.
+    OpenId,
     /// The discovery call for the tenant the token names.
     Discovery { tenant: String },
-    /// The user lookup, the all-agents list, and what goes out beside them.
+    /// The user lookup, the first pages of the lists, and what goes out beside them.
     Lookup,
+    /// The further pages of the paged lists, once their first pages said how many there are.
+    Pages,
     /// The state of the user's agent ID.
     AgentState,
     /// The user ID, unknown as a user (`status`), tried as an agent ID.
@@ -156,6 +168,17 @@ struct Found {
     no_session_explicit: bool,
     /// The user lookup found no user: the user ID is then looked for as an agent ID.
     no_such_user: bool,
+    /// The answered slots of the lookup round and its further pages, until every page is in.
+    paged: Vec<round::Slot>,
+    /// The agent lookup's pages read as one (paged profiles).
+    listing: Option<pages::Listing>,
+    /// Why the all-agents list gave no data (a 204, 304 or empty body), when it did not.
+    list_gap: Option<String>,
+    /// The all-agents list goes on past the pages read (the bound).
+    list_cut: Option<pages::ListCut>,
+    /// A cause the agent record names (`agent_inactive`, `agent_locked`): it wins over a
+    /// missing session or an unknown agent ID.
+    agent_flag: Option<Verdict>,
 }
 
 impl Diagnosis {
@@ -356,8 +379,10 @@ impl Diagnosis {
         match std::mem::replace(&mut self.phase, Phase::Done) {
             Phase::Start => self.start(),
             Phase::Token => self.on_token(slots),
+            Phase::OpenId => self.on_openid(slots),
             Phase::Discovery { tenant } => self.on_discovery(slots, tenant),
             Phase::Lookup => self.on_lookup(slots),
+            Phase::Pages => self.on_pages(slots),
             Phase::AgentState => {
                 let reading = self.reading(&slots[0]);
                 self.on_agent_state(reading, false);

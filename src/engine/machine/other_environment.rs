@@ -8,7 +8,7 @@ use super::{Diagnosis, Phase, Settled};
 use crate::engine::check::{Check, OtherEnvironmentBranch};
 use crate::engine::verdict::Verdict;
 use crate::inputs::Environment;
-use crate::profile::AgentState;
+use crate::profile::{AgentState, TokenVia};
 
 /// What the other environment showed, for the `logged_out` finding.
 enum Elsewhere {
@@ -39,7 +39,10 @@ impl Diagnosis {
             }
             Ok(env) => {
                 self.phase = Phase::OtherToken { env };
-                self.round.slots = vec![Slot::new(Target::Token(env), Check::OtherEnvironment)];
+                self.round.slots = vec![Slot::new(
+                    Target::Token(env, TokenVia::default()),
+                    Check::OtherEnvironment,
+                )];
             }
         }
     }

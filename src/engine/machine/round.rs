@@ -2,12 +2,12 @@
 //! a 429 within the budget, and ends with one final answer; and how a slot becomes a request and
 //! its answer evidence in the tree.
 
-use super::{Diagnosis, Phase, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES};
+use super::{Diagnosis, Phase, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, PAGE_SIZE};
 use crate::engine::check::{Check, Outcome};
 use crate::engine::classify::{self, Reading, Settled};
 use crate::engine::exchange::{Answer, Exchange, Request, RequestId, RequestKind};
 use crate::inputs::Environment;
-use crate::profile::{Call, Method};
+use crate::profile::{Call, Method, Page, TokenVia};
 
 /// The calls of the current phase and the retry bookkeeping of the whole diagnosis.
 pub(super) struct Round {
@@ -36,24 +36,30 @@ impl Default for Round {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Target {
     RelayHealth,
-    Token(Environment),
+    /// The token call, made as the token check's fallbacks say.
+    Token(Environment, TokenVia),
+    /// The issuer's OpenID configuration, after the token endpoint answered 404.
+    OpenId,
     Discovery(String),
     User(Environment, String),
-    AgentLookup(Environment, String),
+    /// A page (`skip`) of the agent lookup for a user.
+    AgentLookup(Environment, String, u32),
     AgentState(Environment, String),
-    StateList(Environment),
+    /// A page (`skip`) of the all-agents list.
+    StateList(Environment, u32),
 }
 
 impl Target {
     pub(super) fn kind(&self) -> RequestKind {
         match self {
             Target::RelayHealth => RequestKind::RelayHealth,
-            Target::Token(_) => RequestKind::Token,
+            Target::Token(..) => RequestKind::Token,
+            Target::OpenId => RequestKind::OpenId,
             Target::Discovery(_) => RequestKind::Discovery,
             Target::User(..) => RequestKind::User,
             Target::AgentLookup(..) => RequestKind::AgentLookup,
             Target::AgentState(..) => RequestKind::AgentState,
-            Target::StateList(_) => RequestKind::StateList,
+            Target::StateList(..) => RequestKind::StateList,
         }
     }
 }
@@ -163,22 +169,29 @@ impl Diagnosis {
                     },
                 )
             }
-            Target::Token(env) => (*env, api.token_call(inputs, *env)),
+            Target::Token(env, via) => (*env, api.token_call(inputs, *env, via)),
+            Target::OpenId => (
+                inputs.environment,
+                api.openid_call(inputs).unwrap_or_else(empty_call),
+            ),
             Target::Discovery(tenant) => (
                 inputs.environment,
                 api.discovery_call(inputs, tenant)
                     .unwrap_or_else(empty_call),
             ),
             Target::User(env, user) => (*env, api.user_call(inputs, *env, user, token(*env))),
-            Target::AgentLookup(env, user) => (
+            Target::AgentLookup(env, user, skip) => (
                 *env,
-                api.agent_lookup_call(inputs, *env, user, token(*env))
+                api.agent_lookup_call(inputs, *env, user, token(*env), page(*skip))
                     .unwrap_or_else(empty_call),
             ),
             Target::AgentState(env, agent) => {
                 (*env, api.agent_state_call(inputs, *env, agent, token(*env)))
             }
-            Target::StateList(env) => (*env, api.state_list_call(inputs, *env, token(*env))),
+            Target::StateList(env, skip) => (
+                *env,
+                api.state_list_call(inputs, *env, token(*env), page(*skip)),
+            ),
         };
         Request {
             id,
@@ -223,15 +236,16 @@ impl Diagnosis {
     /// The answer as read for its call; a 429 that outlived its retries becomes `rate_limited`.
     pub(super) fn reading(&self, slot: &Slot) -> Settled {
         let answer = slot.answer.as_ref().expect("a settled slot has an answer");
-        let reading = classify::read(answer, slot.target.kind(), self.timeout_ms);
+        let reading = classify::read(answer, slot.target.kind(), self.timeout_ms, self.now_ms);
         Settled::from_reading(reading, slot.attempts, self.round.waited_ms)
     }
 
-    /// Schedules a retry of slot `index` when `answer` is a 429 that the tries and the waiting
-    /// budget allow; answers whether it did.
+    /// Schedules a retry of slot `index` when `answer` is a 429 (or a 503 with `Retry-After`)
+    /// that the tries and the waiting budget allow; answers whether it did.
     pub(super) fn retry_later(&mut self, index: usize, answer: &Answer) -> bool {
         let kind = self.round.slots[index].target.kind();
-        let Reading::TooMany { retry_after_ms } = classify::read(answer, kind, self.timeout_ms)
+        let Reading::TooMany { retry_after_ms, .. } =
+            classify::read(answer, kind, self.timeout_ms, self.now_ms)
         else {
             return false;
         };
@@ -255,6 +269,14 @@ impl Diagnosis {
             slots.push(Slot::new(Target::RelayHealth, Check::Relay));
         }
         slots
+    }
+}
+
+/// The page of a paged list that skips `skip` entries.
+pub(super) fn page(skip: u32) -> Page {
+    Page {
+        top: PAGE_SIZE,
+        skip,
     }
 }
 

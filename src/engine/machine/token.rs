@@ -14,6 +14,7 @@ use crate::engine::jwt;
 use crate::engine::tree::CachedToken;
 use crate::engine::verdict::Verdict;
 use crate::inputs::Inputs;
+use crate::profile::TokenVia;
 use serde_json::Value;
 
 /// What the token check learned.
@@ -35,6 +36,9 @@ pub(super) struct TokenFacts {
     pub(super) scopes: Option<Vec<String>>,
     /// The claims of the token answer's `id_token` (platform), or of the reused token's.
     pub(super) id_claims: Option<Value>,
+    /// How the token call is made: the first try, or a fallback (OpenID's `token_endpoint`,
+    /// credentials in the form body).
+    pub(super) via: TokenVia,
 }
 
 impl TokenFacts {
@@ -73,7 +77,11 @@ impl Diagnosis {
             }
             None => {
                 self.phase = Phase::Token;
-                let slots = vec![Slot::new(Target::Token(inputs.environment), Check::Token)];
+                let via = self.token.via.clone();
+                let slots = vec![Slot::new(
+                    Target::Token(inputs.environment, via),
+                    Check::Token,
+                )];
                 self.round.slots = self.with_probe(slots);
             }
         }
@@ -102,9 +110,10 @@ impl Diagnosis {
                         Some(s) => format!(", expires in {s} s"),
                         None => String::new(),
                     };
+                    let how = self.token_method_note();
                     self.settle(
                         TokenBranch::Issued,
-                        format!("The token endpoint issued a {kind} token{lifetime}."),
+                        format!("The token endpoint issued a {kind} token{lifetime}.{how}"),
                     );
                     self.token_facts(answer.expires_in, answer.scope, false);
                     self.after_token();
@@ -130,7 +139,25 @@ impl Diagnosis {
                     ),
                 },
             },
-            Settled::Status { status, json } if matches!(status, 400 | 401 | 403) => {
+            Settled::Status { status: 404, .. } if self.can_ask_openid() => {
+                // Only now is OpenID discovery worth a round: the common case costs none.
+                self.phase = Phase::OpenId;
+                self.round.slots = vec![Slot::new(Target::OpenId, Check::Token)];
+            }
+            Settled::Status {
+                status: 401,
+                json: Some(json),
+                ..
+            } if self.can_post_credentials(&json) => {
+                self.token.via.in_body = true;
+                let env = self.inputs().environment;
+                self.phase = Phase::Token;
+                self.round.slots = vec![Slot::new(
+                    Target::Token(env, self.token.via.clone()),
+                    Check::Token,
+                )];
+            }
+            Settled::Status { status, json, .. } if matches!(status, 400 | 401 | 403) => {
                 let body = slot
                     .answer
                     .as_ref()
@@ -149,6 +176,70 @@ impl Diagnosis {
                 },
             ),
             Settled::Failed(failure) => self.fail(Check::Token, failure),
+        }
+    }
+
+    /// The token endpoint answered 404 to the first try: the profile may name another one in its
+    /// OpenID configuration.
+    fn can_ask_openid(&self) -> bool {
+        self.api().capabilities().token_fallbacks && self.token.via.url.is_none()
+    }
+
+    /// A 401 `invalid_client` to credentials in Basic: the profile may take them in the form body.
+    fn can_post_credentials(&self, json: &Value) -> bool {
+        self.api().capabilities().token_fallbacks
+            && !self.token.via.in_body
+            && json
+                .get("error")
+                .and_then(Value::as_str)
+                .is_some_and(|e| e.eq_ignore_ascii_case("invalid_client"))
+    }
+
+    /// How the token was obtained, where a profile has fallbacks (one sentence, or empty).
+    fn token_method_note(&self) -> String {
+        if !self.api().capabilities().token_fallbacks {
+            return String::new();
+        }
+        let via = &self.token.via;
+        let method = if via.in_body {
+            " Client credentials went in the form body (client_secret_post), after HTTP Basic was refused with 401 invalid_client."
+        } else {
+            " Client credentials went in HTTP Basic (client_secret_basic)."
+        };
+        let url = match &via.url {
+            Some(url) => format!(" The token endpoint is {url}, from the issuer's OpenID configuration, after /auth/token answered 404."),
+            None => String::new(),
+        };
+        format!("{method}{url}")
+    }
+
+    /// The issuer's OpenID configuration answered (asked after the token endpoint's 404).
+    pub(super) fn on_openid(&mut self, slots: Vec<Slot>) {
+        let slot = slots
+            .iter()
+            .find(|s| s.target == Target::OpenId)
+            .expect("openid slot");
+        let endpoint = match self.reading(slot) {
+            Settled::Json(json) => self.api().read_openid(&json),
+            _ => None,
+        };
+        match endpoint {
+            Some(url) if Some(&url) != Some(&self.inputs().token_url()) => {
+                self.token.via.url = Some(url);
+                let env = self.inputs().environment;
+                self.phase = Phase::Token;
+                self.round.slots = vec![Slot::new(
+                    Target::Token(env, self.token.via.clone()),
+                    Check::Token,
+                )];
+            }
+            _ => self.fail(
+                Check::Token,
+                Failure::ServiceError {
+                    status: 404,
+                    detail: " to the token request, and the issuer's OpenID configuration names no other token_endpoint".into(),
+                },
+            ),
         }
     }
 
@@ -351,7 +442,10 @@ impl Diagnosis {
             "The reused token was refused (401); getting a fresh one.".into();
         let env = self.inputs().environment;
         self.phase = Phase::Token;
-        self.round.slots = vec![Slot::new(Target::Token(env), Check::Token)];
+        self.round.slots = vec![Slot::new(
+            Target::Token(env, self.token.via.clone()),
+            Check::Token,
+        )];
         true
     }
 

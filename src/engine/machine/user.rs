@@ -1,11 +1,14 @@
 //! The `user` and `agent_id` checks: does the user exist, and which agent ID is theirs (from the
 //! user record, or the profile's agent lookup)? Decides `user_not_found`, `id_is_agent_id`,
-//! `not_an_agent`, and `missing_scope` for an empty user record without `user:read`.
+//! `not_an_agent`, `missing_scope` for an empty user record without `user:read`, and the
+//! platform's causes: `user_disabled` (User Hub's status), `agent_hidden` (`hiddenAgents`), and
+//! `agent_inactive` / `agent_locked` (the agent record), the last two once the state calls show
+//! no session (`finish_if_flagged`, called from `agent_state.rs`).
 
 use super::failure::api_status_failure;
 use super::round::{Slot, Target};
 use super::{Diagnosis, Phase, Settled};
-use crate::engine::check::{AgentIdBranch, Check, Taken, UserBranch};
+use crate::engine::check::{AgentIdBranch, Check, OtherEnvironmentBranch, Taken, UserBranch};
 use crate::engine::classify::Failure;
 use crate::engine::verdict::Verdict;
 use crate::profile::{self, IdKind, UserRecord};
@@ -23,12 +26,12 @@ impl Diagnosis {
             let mapped = self.token_user_agent(user).is_some();
             if self.api().capabilities().agent_lookup && !mapped {
                 slots.push(Slot::new(
-                    Target::AgentLookup(env, user.clone()),
+                    Target::AgentLookup(env, user.clone(), 0),
                     Check::AgentId,
                 ));
             }
         }
-        slots.push(Slot::new(Target::StateList(env), Check::StateList));
+        slots.push(Slot::new(Target::StateList(env, 0), Check::StateList));
         if let Some(agent) = &inputs.agent_id {
             slots.push(Slot::new(
                 Target::AgentState(env, agent.clone()),
@@ -39,24 +42,12 @@ impl Diagnosis {
         self.round.slots = self.with_probe(slots);
     }
 
-    /// The user lookup, the all-agents list and what went out beside them answered.
-    pub(super) fn on_lookup(&mut self, slots: Vec<Slot>) {
-        self.settle_relay(&slots);
-        if self.refresh_if_stale(&slots) {
-            return;
-        }
-        let list_slot = slots
-            .iter()
-            .find(|s| s.check == Check::StateList)
-            .expect("list slot");
-        self.found.list = Some(self.read_list(list_slot));
+    /// The user lookup, every page of the lists and what went out beside them answered (the
+    /// pages are read into `found` by `pages.rs`).
+    pub(super) fn on_lookup_answered(&mut self, slots: Vec<Slot>) {
         let state = slots
             .iter()
             .find(|s| s.check == Check::AgentState)
-            .map(|s| self.reading(s));
-        self.found.lookup = slots
-            .iter()
-            .find(|s| s.check == Check::AgentId)
             .map(|s| self.reading(s));
         let Some(user_slot) = slots.iter().find(|s| s.check == Check::User) else {
             // An agent ID given alone: its state went out with the list.
@@ -71,7 +62,9 @@ impl Diagnosis {
             Settled::Status { status, .. } if self.api().is_unknown_id(status) => {
                 self.on_user_not_found(status)
             }
-            Settled::Status { status, .. } => self.fail(Check::User, api_status_failure(status)),
+            Settled::Status { status, detail, .. } => {
+                self.fail(Check::User, api_status_failure(status, &detail))
+            }
             Settled::Failed(failure) => {
                 // When another call of the same round failed more fundamentally, that one speaks.
                 let mut worst = (Check::User, failure.clone());
@@ -99,32 +92,48 @@ impl Diagnosis {
 
     /// The user's agent ID when the user record does not name it (platform): from the agent
     /// lookup sent beside the user lookup, else the id_token when the user is the access key's
-    /// own. `Err` when the lookup failed; `Ok((None, _))` when nothing maps the user.
-    fn mapped_agent(&mut self, user: &str) -> Result<(Option<String>, &'static str), Failure> {
+    /// own. `Err` when the lookup failed; `Ok((None, ..))` when nothing maps the user. The flag
+    /// says the agent lookup's pages were read (`found.listing` holds them).
+    fn mapped_agent(
+        &mut self,
+        user: &str,
+    ) -> Result<(Option<String>, &'static str, bool), Failure> {
         let api = self.api();
         match self.found.lookup.take() {
-            Some(Settled::Json(json)) => match api.read_agent_lookup(&json, user) {
-                Some(agent) => Ok((agent, "the Admin agent lookup")),
+            Some(Settled::Json(_)) => match &self.found.listing {
+                Some(listing) => Ok((
+                    listing.found.matched.as_ref().map(|r| r.agent_id.clone()),
+                    "the Admin agent list",
+                    true,
+                )),
                 None => Err(Failure::NotApi {
                     detail: "a 2xx answer to the agent lookup that is not a list of agents".into(),
                 }),
             },
             Some(Settled::Status { status, .. }) if api.is_unknown_id(status) => {
-                Ok((None, "the Admin agent lookup"))
+                Ok((None, "the Admin agent lookup", false))
             }
-            Some(Settled::Status { status, .. }) => Err(api_status_failure(status)),
+            Some(Settled::Status { status, detail, .. }) => {
+                Err(api_status_failure(status, &detail))
+            }
             Some(Settled::Failed(failure)) => Err(failure),
             None => Ok((
                 self.token_user_agent(user),
                 "the id_token's icAgentId (the access key's own user)",
+                false,
             )),
         }
     }
 
-    /// The agent ID the `id_token` gives for `user`, when `user` is the access key's own user.
-    fn token_user_agent(&self, user: &str) -> Option<String> {
+    /// The agent ID the `id_token` gives for `user`, when `user` is the access key's own user
+    /// (`userId`, else `sub` without its `user:` prefix) and the token names its `icAgentId`
+    /// (optional: NICE's published sample has none).
+    pub(super) fn token_user_agent(&self, user: &str) -> Option<String> {
         let claims = self.token.id_claims.as_ref()?;
-        let own = profile::id_of(claims.get("userId"))?;
+        let own = profile::id_of(claims.get("userId")).or_else(|| {
+            profile::id_of(claims.get("sub"))
+                .map(|sub| sub.strip_prefix("user:").unwrap_or(&sub).to_string())
+        })?;
         let agent = profile::id_of(claims.get("icAgentId")).filter(|a| a != "0")?;
         profile::same_id(&own, user).then_some(agent)
     }
@@ -134,6 +143,22 @@ impl Diagnosis {
         let inputs = self.inputs().clone();
         let caps = self.api().capabilities();
         let name = record.name.clone().unwrap_or_else(|| "(no name)".into());
+        let disabled = record
+            .status
+            .clone()
+            .filter(|s| caps.account_status && !s.eq_ignore_ascii_case("ACTIVE"));
+        if let Some(status) = disabled {
+            // A user who cannot sign in names the cause, whatever the agent lists say.
+            self.found.user = Some(record.clone());
+            self.settle(
+                UserBranch::Disabled,
+                format!("Found the user: {name}, but User Hub's status is {status}, not ACTIVE."),
+            );
+            let finding = format!(
+                "User {name} has the status {status} in User Hub, not ACTIVE: they cannot sign in."
+            );
+            return self.finish(Verdict::UserDisabled, Check::User, finding);
+        }
         if record.empty {
             self.settle(
                 UserBranch::Empty,
@@ -151,11 +176,13 @@ impl Diagnosis {
         }
         let user_id = inputs.user_id.clone().unwrap_or_default();
         let mut source = "the user record";
+        let mut from_listing = false;
         if record.agent_id.is_none() {
             match self.mapped_agent(&user_id) {
-                Ok((agent, from)) => {
+                Ok((agent, from, listed)) => {
                     record.agent_id = agent;
                     source = from;
+                    from_listing = listed;
                 }
                 Err(failure) => {
                     self.found.user = Some(record);
@@ -167,6 +194,28 @@ impl Diagnosis {
             self.found.lookup = None;
         }
         self.found.user = Some(record.clone());
+        let listing = self.found.listing.clone().filter(|_| from_listing);
+        if record.agent_id.is_none() {
+            if let Some(listing) = &listing {
+                if listing.cut {
+                    let read = listing.found.entries;
+                    let total = listing
+                        .total
+                        .map(|t| format!(" of {t}"))
+                        .unwrap_or_default();
+                    let summary = format!("User {user_id} was not found in the first {read}{total} agents of the Admin agent list ({} page(s) read, the bound): whether they are an agent could not be told.", listing.pages);
+                    self.settle(AgentIdBranch::BeyondBound, summary);
+                    let finding = format!("Could not tell whether {name} is an agent: not found in the first {read}{total} agents of the Admin agent list, and the list goes on past the pages this page reads. Look the user up in CXone Admin > Users, or type their numeric agent ID in the Agent ID field.");
+                    return self.finish_with(Verdict::NotAnAgent, Check::AgentId, finding, false);
+                }
+                if let Some(hidden) = listing.found.hidden.filter(|h| *h > 0) {
+                    let summary = format!("No agent the access key's user can see maps to user {user_id}, and the Admin agent list reports {hidden} hidden agent(s) (hiddenAgents).");
+                    self.settle(AgentIdBranch::Hidden, summary);
+                    let finding = format!("User {name} exists in User Hub, but no agent list the access key's user can see has their agent, and {hidden} agent(s) are hidden from that user (hiddenAgents).");
+                    return self.finish(Verdict::AgentHidden, Check::AgentId, finding);
+                }
+            }
+        }
         let Some(agent) = record.agent_id.clone() else {
             let summary = if caps.agent_lookup {
                 format!("No agent maps to this user: {source} names no agent whose user ID is {user_id}, and the User Hub record names none.")
@@ -183,6 +232,17 @@ impl Diagnosis {
             let finding = format!("User {name} exists but has no agent ID.");
             return self.finish(Verdict::NotAnAgent, Check::AgentId, finding);
         };
+        // The agent record's own flags: a cause, once the state calls show no session.
+        let matched = listing.as_ref().and_then(|l| l.found.matched.clone());
+        let inactive = matched.as_ref().is_some_and(|m| m.active == Some(false));
+        let locked = matched.as_ref().is_some_and(|m| m.locked == Some(true));
+        self.found.agent_flag = if inactive {
+            Some(Verdict::AgentInactive)
+        } else if locked {
+            Some(Verdict::AgentLocked)
+        } else {
+            None
+        };
         match &inputs.agent_id {
             Some(typed) if profile::same_id(typed, &agent) => self.settle(
                 AgentIdBranch::Matches,
@@ -192,10 +252,24 @@ impl Diagnosis {
                 AgentIdBranch::Mismatch,
                 format!("The user's agentId is {agent}, not {typed} as given; using {agent}."),
             ),
-            None if caps.agent_lookup => self.settle(
-                AgentIdBranch::Present,
-                format!("The user's agent ID is {agent} (from {source})."),
-            ),
+            None if caps.agent_lookup => {
+                if inactive {
+                    self.settle(
+                        AgentIdBranch::Inactive,
+                        format!("The user's agent ID is {agent} (from {source}), and the agent record is inactive (isActive: false)."),
+                    );
+                } else if locked {
+                    self.settle(
+                        AgentIdBranch::Locked,
+                        format!("The user's agent ID is {agent} (from {source}), and the agent record is locked (locked: true)."),
+                    );
+                } else {
+                    self.settle(
+                        AgentIdBranch::Present,
+                        format!("The user's agent ID is {agent} (from {source})."),
+                    );
+                }
+            }
             None => self.settle(
                 AgentIdBranch::Present,
                 format!("The user's agentId is {agent}."),
@@ -297,5 +371,26 @@ impl Diagnosis {
                 self.finish(Verdict::UserNotFound, Check::User, finding);
             }
         }
+    }
+
+    /// Ends in the cause the agent record named (`agent_inactive`, `agent_locked`), if it did:
+    /// it wins over a missing session and an unknown agent ID.
+    pub(super) fn finish_if_flagged(&mut self, agent: &str) -> bool {
+        let Some(verdict) = self.found.agent_flag else {
+            return false;
+        };
+        let who = self.agent_label(agent);
+        let what = match verdict {
+            Verdict::AgentInactive => "is inactive (isActive: false in the Admin agent list)",
+            _ => "is locked (locked: true in the Admin agent list)",
+        };
+        self.settle_other(
+            OtherEnvironmentBranch::NotNeeded,
+            "Not asked: the agent record names the cause.",
+        );
+        let finding =
+            format!("{who} {what}, and the API shows no session: the agent cannot log in.");
+        self.finish(verdict, Check::AgentId, finding);
+        true
     }
 }
