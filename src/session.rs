@@ -132,7 +132,7 @@ impl Tone {
     pub fn of(verdict: Verdict) -> Tone {
         match verdict {
             Verdict::LoggedIn => Tone::Pass,
-            Verdict::LoggedOut | Verdict::WrongEnvironment => Tone::Warn,
+            Verdict::LoggedOut | Verdict::WrongEnvironment | Verdict::Inconclusive => Tone::Warn,
             _ => Tone::Fail,
         }
     }

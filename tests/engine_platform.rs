@@ -1093,7 +1093,7 @@ fn the_agent_on_the_third_page_of_both_lists_costs_one_round_more_than_on_the_fi
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn not_found_in_the_first_1000_agents_is_unknown_not_a_cause() {
+fn inconclusive_when_the_user_is_not_in_the_first_1000_agents_no_cause_is_named() {
     let mut tenant = healthy();
     for p in 0..10u32 {
         let from = 2_000_000 + u64::from(p) * 100;
@@ -1108,6 +1108,11 @@ fn not_found_in_the_first_1000_agents_is_unknown_not_a_cause() {
             );
     }
     let run = run(platform_inputs(), tenant);
+    assert_eq!(
+        run.verdict(),
+        Verdict::Inconclusive,
+        "not not_an_agent: no cause is known"
+    );
     assert_eq!(run.branch(Check::AgentId), "beyond_bound");
     assert_eq!(run.outcome(Check::AgentId), Outcome::Unknown);
     assert!(finding(&run).contains("first 1000"), "{}", finding(&run));
@@ -1143,6 +1148,33 @@ fn logged_in_when_the_list_answers_304_no_data_is_not_an_empty_list() {
     assert_eq!(run.verdict(), Verdict::LoggedIn);
     assert_eq!(run.branch(Check::AgentState), "no_data");
     assert_eq!(run.branch(Check::CrossCheck), "unknown");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn inconclusive_when_neither_state_endpoint_gives_data_not_logged_out() {
+    let run = run_platform(
+        healthy()
+            .on(&p_state_url(API, AGENT), raw(204, "text/plain", ""))
+            .on(&p_list_url(API), raw(304, "text/plain", "")),
+    );
+    assert_eq!(
+        run.verdict(),
+        Verdict::Inconclusive,
+        "{}",
+        run.report.tree.summary
+    );
+    assert_eq!(run.branch(Check::AgentState), "no_data");
+    assert_eq!(run.branch(Check::StateList), "no_data");
+    assert_eq!(run.branch(Check::CrossCheck), "unknown");
+    assert!(
+        finding(&run).contains("Could not tell"),
+        "{}",
+        finding(&run)
+    );
+    // Only one endpoint without data: the other one decides, as before.
+    let run = run_platform(healthy().on(&p_state_url(API, AGENT), raw(204, "text/plain", "")));
+    assert_ne!(run.verdict(), Verdict::Inconclusive);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -562,7 +562,8 @@ fn timeout_when_a_call_takes_longer_than_the_time_limit() {
 fn every_verdict_is_reached_by_a_test_in_this_file() {
     // A guard against a verdict being added without its story. `discovery_failed` and the
     // verdicts of role permissions and agent records are the platform's alone (the guide
-    // discovers nothing, and its users carry no status): engine_platform.rs has their stories.
+    // discovers nothing, and its users carry no status), as is `inconclusive` (only the platform's
+    // lists are paged within a bound or answer "no data"): engine_platform.rs has their stories.
     let source = include_str!("engine_verdicts.rs");
     let platform_only = [
         Verdict::DiscoveryFailed,
@@ -571,6 +572,7 @@ fn every_verdict_is_reached_by_a_test_in_this_file() {
         Verdict::AgentInactive,
         Verdict::AgentLocked,
         Verdict::UserDisabled,
+        Verdict::Inconclusive,
     ];
     for verdict in Verdict::ALL
         .into_iter()

@@ -59,11 +59,14 @@ pub enum Verdict {
     AgentLocked,
     /// Platform: User Hub's `status` is not `ACTIVE`.
     UserDisabled,
+    /// The calls that answered cannot decide: the user is past the pages of a list read within
+    /// the bound, or neither state endpoint gave data. No cause is named.
+    Inconclusive,
 }
 
 impl Verdict {
     /// Every verdict, in the README's order.
-    pub const ALL: [Verdict; 26] = [
+    pub const ALL: [Verdict; 27] = [
         Verdict::InvalidInput,
         Verdict::CorsBlocked,
         Verdict::RelayUnreachable,
@@ -90,6 +93,7 @@ impl Verdict {
         Verdict::AgentInactive,
         Verdict::AgentLocked,
         Verdict::UserDisabled,
+        Verdict::Inconclusive,
     ];
 
     /// The stable code (`data-verdict`).
@@ -121,6 +125,7 @@ impl Verdict {
             Verdict::AgentInactive => "agent_inactive",
             Verdict::AgentLocked => "agent_locked",
             Verdict::UserDisabled => "user_disabled",
+            Verdict::Inconclusive => "inconclusive",
         }
     }
 
@@ -155,6 +160,7 @@ impl Verdict {
             Verdict::AgentInactive => "The agent is inactive",
             Verdict::AgentLocked => "The agent is locked",
             Verdict::UserDisabled => "The user account is not active",
+            Verdict::Inconclusive => "Could not tell",
         }
     }
 
@@ -226,6 +232,9 @@ impl Verdict {
             }
             Verdict::UserDisabled => {
                 "User Hub's status for the user is not ACTIVE (for example BLOCKED or DELETED): the user cannot sign in, so the agent shows as not logged in."
+            }
+            Verdict::Inconclusive => {
+                "The calls that answered cannot decide this: the user was not in the part of a list the page reads (it stops at a bound, so as not to page through a whole tenant), or the state endpoints gave no data. This names no cause; nothing here says the agent is missing or logged out."
             }
         }
     }
@@ -345,6 +354,11 @@ impl Verdict {
             Verdict::UserDisabled => &[
                 "In CXone User Hub (Admin > Users), open the user and check their status: reactivate a BLOCKED user; a DELETED user must be recreated.",
                 "Check that the user ID is the one of the person now working: a deleted account's ID may still be in scripts.",
+            ],
+            Verdict::Inconclusive => &[
+                "Type the agent's numeric agent ID in the Agent ID field (CXone Admin > Users > the user > ACD): the page then asks the agent's own endpoints and needs no list.",
+                "Run again in a minute: a state list that gave no data (304, 204, an empty body) may answer next time.",
+                "Open the check marked ? (could not check) to see how far the page read.",
             ],
         };
         steps.iter().map(|s| s.to_string()).collect()

@@ -693,8 +693,16 @@ impl SimTenant {
         match endpoint {
             Endpoint::User(id) => directory.user(&id, path),
             Endpoint::AgentSearch => directory.agents(target),
-            Endpoint::StateList if scenario == Scenario::PlatformListNoData => {
+            Endpoint::StateList
+                if matches!(
+                    scenario,
+                    Scenario::PlatformListNoData | Scenario::PlatformNoData
+                ) =>
+            {
                 SimResponse::new(304, "")
+            }
+            Endpoint::AgentState(_) if scenario == Scenario::PlatformNoData => {
+                SimResponse::new(204, "")
             }
             Endpoint::AgentState(_) if scenario == Scenario::PlatformBusyThenOk && nth % 2 == 1 => {
                 json(

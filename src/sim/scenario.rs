@@ -114,6 +114,8 @@ pub enum Scenario {
     PlatformThirdPage,
     /// Platform: the all-agents list answers 304 (no data) while Dana is Available.
     PlatformListNoData,
+    /// Platform: neither state endpoint gives data (the agent's own answers 204, the list 304).
+    PlatformNoData,
     /// Platform: the agent's state answers 503 with a Retry-After HTTP-date once, then works.
     PlatformBusyThenOk,
     /// Platform: the app takes its client credentials only in the form body.
@@ -177,6 +179,7 @@ impl Scenario {
         PlatformAgentHidden,
         PlatformThirdPage,
         PlatformListNoData,
+        PlatformNoData,
         PlatformBusyThenOk,
         PlatformClientSecretPost,
         PlatformTokenEndpointMoved,
@@ -244,6 +247,7 @@ impl Scenario {
             PlatformAgentHidden => "platform-agent-hidden",
             PlatformThirdPage => "platform-third-page",
             PlatformListNoData => "platform-list-no-data",
+            PlatformNoData => "platform-no-data",
             PlatformBusyThenOk => "platform-busy-then-ok",
             PlatformClientSecretPost => "platform-client-secret-post",
             PlatformTokenEndpointMoved => "platform-token-endpoint-moved",
@@ -324,6 +328,7 @@ impl Scenario {
             PlatformAgentHidden => "Platform: the agent is hidden from the key's user",
             PlatformThirdPage => "Platform: logged in, on the third page of both lists",
             PlatformListNoData => "Platform: the all-agents list answers 304 (no data)",
+            PlatformNoData => "Platform: neither state endpoint gives data",
             PlatformBusyThenOk => "Platform: 503 with a Retry-After date once, then logged in",
             PlatformClientSecretPost => {
                 "Platform: client credentials accepted only in the form body"
@@ -385,6 +390,7 @@ impl Scenario {
             PlatformAgentHidden => "User Hub knows Dana, but her agent is in a team the access key's user may not see: no list has it, and the Admin agent list reports hiddenAgents: 1.",
             PlatformThirdPage => "The tenant has 250 agents, paged at 100: Dana (agent 4021, Available) is on the third page of both the Admin agent list and the all-agents state list.",
             PlatformListNoData => "Dana's own state shows her Available, but the all-agents list answers 304 Not Modified: no data, which is not an empty list.",
+            PlatformNoData => "Dana's own state endpoint answers 204 No Content and the all-agents list 304 Not Modified: nothing says whether she is logged in, so the page says it could not tell.",
             PlatformBusyThenOk => "The agent's own state call answers 503 with Retry-After as an HTTP-date 2 s after the answer's Date on each run's first try, then shows Dana Available.",
             PlatformClientSecretPost => "The client application accepts its credentials only in the form body: HTTP Basic gets 401 invalid_client, client_secret_post gets the token, and Dana is Available.",
             PlatformTokenEndpointMoved => "The issuer's /auth/token answers 404; its /.well-known/openid-configuration names token_endpoint /connect/token, which issues the token, and Dana is Available.",
@@ -421,6 +427,7 @@ impl Scenario {
             PlatformAgentInactive => Verdict::AgentInactive,
             PlatformAgentLocked => Verdict::AgentLocked,
             PlatformAgentHidden => Verdict::AgentHidden,
+            PlatformNoData => Verdict::Inconclusive,
             PlatformThirdPage
             | PlatformListNoData
             | PlatformBusyThenOk

@@ -49,7 +49,7 @@ const PLATFORM = [
   'inconsistent-state', 'rate-limited-then-ok', 'rate-limited', 'service-error', 'token-rejected',
   'relay-misconfigured', 'timeout', 'tenant-unreachable', 'invalid-input',
   // Issue 11: published behaviour, and the causes that have a verdict of their own.
-  'user-disabled', 'agent-inactive', 'agent-locked', 'agent-hidden', 'third-page', 'list-no-data',
+  'user-disabled', 'agent-inactive', 'agent-locked', 'agent-hidden', 'third-page', 'list-no-data', 'no-data',
   'busy-then-ok', 'client-secret-post', 'token-endpoint-moved',
 ].map((id) => `platform-${id}`);
 const SCENARIOS = [...GUIDE, ...PLATFORM];

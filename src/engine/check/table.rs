@@ -443,7 +443,7 @@ fn table(check: Check) -> &'static [Row] {
                 Unknown,
                 "the user is not in the first pages of the Admin agent list read (the bound), and the list goes on",
                 "Whether the user is an agent could not be told within the bound: no cause is named.",
-                &[V::NotAnAgent],
+                &[V::Inconclusive],
             ),
         ],
         Check::AgentState => &[
@@ -474,7 +474,7 @@ fn table(check: Check) -> &'static [Row] {
                 Unknown,
                 "the endpoint answers 204, 304, an empty body, or no state entry at all (not even LoggedOut)",
                 "No data: the endpoint said nothing about the agent, which is not the same as no session.",
-                &[V::LoggedIn, V::LoggedOut, V::AgentInactive, V::AgentLocked],
+                &[V::LoggedIn, V::LoggedOut, V::AgentInactive, V::AgentLocked, V::Inconclusive],
             ),
         ],
         Check::StateList => &[

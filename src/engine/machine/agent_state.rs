@@ -283,6 +283,16 @@ impl Diagnosis {
         if self.finish_if_flagged(agent) {
             return;
         }
+        if in_list.is_none() {
+            // Neither endpoint said anything: no verdict can come from one that answered.
+            self.settle_other(
+                OtherEnvironmentBranch::NotNeeded,
+                "Not asked: neither state endpoint gave data to go on.",
+            );
+            let who = self.agent_label(agent);
+            let finding = format!("Could not tell whether {who} is logged in: neither the agent's own state endpoint ({detail}) nor the all-agents list gave data about the agent.");
+            return self.finish(Verdict::Inconclusive, Check::AgentState, finding);
+        }
         self.begin_other_environment();
     }
 

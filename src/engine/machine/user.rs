@@ -206,7 +206,7 @@ impl Diagnosis {
                     let summary = format!("User {user_id} was not found in the first {read}{total} agents of the Admin agent list ({} page(s) read, the bound): whether they are an agent could not be told.", listing.pages);
                     self.settle(AgentIdBranch::BeyondBound, summary);
                     let finding = format!("Could not tell whether {name} is an agent: not found in the first {read}{total} agents of the Admin agent list, and the list goes on past the pages this page reads. Look the user up in CXone Admin > Users, or type their numeric agent ID in the Agent ID field.");
-                    return self.finish_with(Verdict::NotAnAgent, Check::AgentId, finding, false);
+                    return self.finish_with(Verdict::Inconclusive, Check::AgentId, finding, false);
                 }
                 if let Some(hidden) = listing.found.hidden.filter(|h| *h > 0) {
                     let summary = format!("No agent the access key's user can see maps to user {user_id}, and the Admin agent list reports {hidden} hidden agent(s) (hiddenAgents).");
