@@ -14,11 +14,16 @@
 use std::fmt;
 use url::Url;
 
-/// The patterns used when none are configured.
-pub const DEFAULT_PATTERNS: [&str; 3] = [
+/// The patterns used when none are configured. The sovereign clouds' issuers are bare domains
+/// (`https://nicecxone-sov1.au`) with their API hosts beneath them, so both forms are named.
+pub const DEFAULT_PATTERNS: [&str; 7] = [
     "*.nicecxone.com",
     "*.niceincontact.com",
     "*.nice-incontact.com",
+    "nicecxone-sov1.au",
+    "*.nicecxone-sov1.au",
+    "nicecxone-sov1.eu",
+    "*.nicecxone-sov1.eu",
 ];
 
 /// One allowlist entry.
@@ -365,6 +370,13 @@ mod tests {
         assert!(!allows(&list, "https://nicecxone.com.evil.com/x"));
         assert!(!allows(&list, "https://evilnicecxone.com/x"));
         assert!(!allows(&list, "https://acme.nicecxone.com.:443/x"));
+        // The sovereign clouds: the issuer is the bare domain, the API hosts sit beneath it.
+        assert!(allows(&list, "https://nicecxone-sov1.au/auth/token"));
+        assert!(allows(&list, "https://api-au2.nicecxone-sov1.au/x"));
+        assert!(allows(&list, "https://nicecxone-sov1.eu/auth/token"));
+        assert!(allows(&list, "https://api-eu2.nicecxone-sov1.eu/x"));
+        assert!(!allows(&list, "https://nicecxone-sov1.au.evil.example/x"));
+        assert!(!allows(&list, "https://evil-nicecxone-sov1.au/x"));
         assert!(!allows(&list, "https://evil.com#.nicecxone.com"));
         assert!(!allows(&list, "https://acme.nicecxone.com@evil.com/"));
         assert!(!allows(&list, "https://evil.com\\.nicecxone.com/"));
@@ -391,7 +403,7 @@ mod tests {
         assert!(allows(&list, "http://[::1]:8080/"));
         assert_eq!(
             list.to_string(),
-            "*.nicecxone.com, *.niceincontact.com, *.nice-incontact.com, http://[::1]:*"
+            "*.nicecxone.com, *.niceincontact.com, *.nice-incontact.com, nicecxone-sov1.au, *.nicecxone-sov1.au, nicecxone-sov1.eu, *.nicecxone-sov1.eu, http://[::1]:*"
         );
     }
 

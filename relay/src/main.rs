@@ -19,7 +19,9 @@ OPTIONS:
                                relay share one origin and the page's default relay /relay/ works
     --allow PATTERN            Relay to targets matching PATTERN; repeat for more. Replaces the
                                defaults (*.nicecxone.com, *.niceincontact.com,
-                               *.nice-incontact.com); the word `default` adds them back.
+                               *.nice-incontact.com, and the sovereign clouds
+                               nicecxone-sov1.au and .eu with their subdomains);
+                               the word `default` adds them back.
                                PATTERN is [scheme://]host[:port]: https unless http:// is written,
                                the scheme's default port unless :PORT or :* is written, and a
                                leading *. matches any subdomain.
@@ -486,7 +488,7 @@ mod tests {
         assert_eq!(o.listen.to_string(), "0.0.0.0:9999");
         assert_eq!(
             o.config.allow.to_string(),
-            "a.example.com, b.example.com, http://127.0.0.1:*, *.nicecxone.com, *.niceincontact.com, *.nice-incontact.com"
+            "a.example.com, b.example.com, http://127.0.0.1:*, *.nicecxone.com, *.niceincontact.com, *.nice-incontact.com, nicecxone-sov1.au, *.nicecxone-sov1.au, nicecxone-sov1.eu, *.nicecxone-sov1.eu"
         );
         assert_eq!(o.config.upstream_timeout, Duration::from_millis(1500));
         assert_eq!(o.config.max_body, 10);
