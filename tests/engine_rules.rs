@@ -1024,3 +1024,44 @@ fn the_platform_profile_is_diagnosed_starting_at_the_issuers_token_endpoint() {
     assert_eq!(tree.node(Check::Inputs).outcome, Outcome::Pass);
     assert_eq!(tree.node(Check::OtherEnvironment).outcome, Outcome::Skipped);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_reference_relays_own_load_limits_slow_the_run_like_the_apis_429() {
+    // doctor-relay answers its per-client rate limit with 429 and its connection cap with 503,
+    // each with Retry-After and X-Relay-Error: the run waits and goes on, it does not blame the
+    // relay's setup.
+    for (status, kind) in [(429, "rate-limited"), (503, "too-many-connections")] {
+        let busy = with_header(
+            with_header(
+                json(status, json!({"relay_error": kind, "detail": "slow down"})),
+                "Retry-After",
+                "1",
+            ),
+            "X-Relay-Error",
+            kind,
+        );
+        let run = run(
+            inputs(),
+            Tenant::logged_in().on_each(&user_url(PROD, USER), vec![busy, user_answer()]),
+        );
+        assert_eq!(run.verdict(), Verdict::LoggedIn, "{kind}");
+        let tries = run.sent_to(&user_url(PROD, USER));
+        assert_eq!(
+            tries.iter().map(|r| r.delay_ms).collect::<Vec<_>>(),
+            vec![0, 1000],
+            "{kind}: Retry-After honoured"
+        );
+    }
+    // Its other errors still say the relay is set up wrong: a page it does not know.
+    let refused = with_header(
+        json(403, json!({"relay_error": "forbidden-origin"})),
+        "X-Relay-Error",
+        "forbidden-origin",
+    );
+    let run = run(
+        inputs(),
+        Tenant::logged_in().on(&user_url(PROD, USER), refused),
+    );
+    assert_eq!(run.verdict(), Verdict::RelayMisconfigured);
+}

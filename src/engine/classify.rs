@@ -198,8 +198,13 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
             })
         }
     };
-    if let Some(kind) = response.header("x-relay-error") {
-        let kind = kind.trim().to_ascii_lowercase();
+    // The relay's own load limits answer 429/503 with Retry-After, like the API's: they slow the
+    // run down (retried below by status), they say nothing about the relay's setup.
+    let relay_kind = response
+        .header("x-relay-error")
+        .map(|k| k.trim().to_ascii_lowercase())
+        .filter(|k| !matches!(k.as_str(), "rate-limited" | "too-many-connections"));
+    if let Some(kind) = relay_kind {
         if kind == "forbidden-host" {
             return Reading::Failed(Failure::RelayRefusedHost);
         }
