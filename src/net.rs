@@ -79,6 +79,7 @@ impl Backend {
     /// Sends one request after its `delay_ms` and answers what came back.
     pub async fn answer(&self, request: &Request, cancel: &Rc<Cancel>) -> Answer {
         sleep(request.delay_ms).await;
+        crate::timings::request_leaving(request.delay_ms > 0);
         if cancel.is_cancelled() {
             return Answer::NoAnswer {
                 message: "cancelled".into(),
@@ -213,9 +214,27 @@ async fn simulate(
     answer.to_answer(request.timeout_ms)
 }
 
-/// The site's `config.json` beside the page, if it has one. A missing file, or an HTML page that a
-/// server answers for every path, means no configuration; a slow server is given 4 seconds.
+/// The site's defaults: the `<script type="application/json" id="site-config">` block inside the
+/// page when it has one (the single-file page, edited by hand), else `config.json` beside the page.
+/// A missing file, or an HTML page that a server answers for every path, means no configuration;
+/// a slow server is given 4 seconds. A page opened from disk does not ask for `config.json`
+/// (browsers refuse `file:` fetches, and the console would show an error for it).
 pub async fn load_site_config() -> crate::config::SiteConfig {
+    let document = web_sys::window().and_then(|w| w.document());
+    if let Some(block) = document
+        .as_ref()
+        .and_then(|d| d.get_element_by_id("site-config"))
+    {
+        let text = block.text_content().unwrap_or_default();
+        return crate::config::SiteConfig::parse_named(&text, "the site-config block");
+    }
+    let from_disk = document
+        .and_then(|d| d.location())
+        .and_then(|l| l.protocol().ok())
+        .is_some_and(|p| p == "file:");
+    if from_disk {
+        return crate::config::SiteConfig::default();
+    }
     let cancel = Rc::new(Cancel::default());
     let answer = fetch(
         "config.json",
