@@ -55,11 +55,11 @@ fn pump(run: &Rc<Run>) {
     match step {
         Step::Send(requests) => {
             for request in requests {
+                // Handed to `fetch` here and now, before anything else the page has queued.
+                let answer = run.backend.answer(&request, &run.cancel);
                 let run = run.clone();
-                // The future runs up to `fetch` in this same turn of the event loop (a microtask),
-                // before the frame that draws the tree.
                 leptos::task::spawn_local(async move {
-                    let answer = run.backend.answer(&request, &run.cancel).await;
+                    let answer = answer.await;
                     if run.cancel.is_cancelled() {
                         return;
                     }

@@ -7,10 +7,11 @@
 //! - `firstSendMs`: from the run's start to its first request leaving;
 //! - `ownMs`: one figure per later round, answer in to next request out (rounds held back by a
 //!   retry's `Retry-After` are left out, that wait being the tenant's);
-//! - `requests`: requests sent by the last run.
+//! - `requests`, `rounds`: requests sent by the last run, and in how many rounds (a round is the
+//!   requests that leave together, after the start or after an answer).
 
 use std::cell::RefCell;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{Array, Object, Reflect};
 
 #[derive(Default)]
@@ -71,6 +72,7 @@ pub fn run_started() {
         set(&o, "startedAt", at);
         set(&o, "doneAt", 0.0);
         set(&o, "requests", 0.0);
+        set(&o, "rounds", 0.0);
         set(&o, "firstSendMs", 0.0);
         let _ = Reflect::set(&o, &"ownMs".into(), &Array::new());
     }
@@ -86,20 +88,24 @@ pub fn answer_arrived() {
 /// A request is handed to `fetch`; `waited` when it was held back on purpose (a retry's delay).
 pub fn request_leaving(waited: bool) {
     let at = now();
-    let (first, own) = STATE.with_borrow_mut(|s| {
+    let (first, round, own) = STATE.with_borrow_mut(|s| {
         let first = (!s.first_sent).then(|| at - s.started);
+        let round = first.is_some() || s.answered.is_some();
         s.first_sent = true;
         let own = s.answered.take().filter(|_| !waited).map(|t| at - t);
-        (first, own)
+        (first, round, own)
     });
     let Some(o) = object() else { return };
     set(&o, "requests", get(&o, "requests") + 1.0);
+    if round {
+        set(&o, "rounds", get(&o, "rounds") + 1.0);
+    }
     if let Some(ms) = first {
         set(&o, "firstSendMs", ms);
     }
     if let Some(ms) = own {
         if let Ok(list) = Reflect::get(&o, &"ownMs".into()) {
-            Array::from(&list).push(&ms.into());
+            list.unchecked_into::<Array>().push(&ms.into());
         }
     }
 }
