@@ -86,3 +86,13 @@ test('the folder form opened from disk explains on its boot screen why it cannot
   assert.match(text, /agent-state-doctor\.html/);
   await page.close();
 });
+
+test('a blocked WebAssembly file: the boot screen says so at once, not "Loading…"', async () => {
+  const page = await browser.context.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`${relay.url}/`);
+  await page.waitForSelector('#boot.failed', { timeout: 5000 });
+  assert.match(await page.textContent('#boot'), /could not load or start its WebAssembly/);
+  assert.equal(await page.$('#diagnose'), null);
+  await page.close();
+});
