@@ -89,7 +89,7 @@ pub fn answer_arrived() {
 pub fn request_leaving(waited: bool) {
     let at = now();
     let (first, round, own) = STATE.with_borrow_mut(|s| {
-        let first = (!s.first_sent).then(|| at - s.started);
+        let first = (!s.first_sent).then_some(at - s.started);
         let round = first.is_some() || s.answered.is_some();
         s.first_sent = true;
         let own = s.answered.take().filter(|_| !waited).map(|t| at - t);
