@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Trunk post-build hook (see Trunk.toml): puts a Content-Security-Policy <meta> into the staged
+// Run by the Trunk post-build hook (scripts/post-build.mjs): puts a Content-Security-Policy <meta> into the staged
 // index.html. Trunk writes the page's bootstrap as an inline <script type="module">, whose hash is
 // only known once it is built, so the policy is written here, after the build, with the sha256
 // of every inline script (and of every inline <style>: the single-file page has one). Usage:

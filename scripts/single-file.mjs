@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Trunk post-build hook (see Trunk.toml), after csp.mjs: writes `agent-state-doctor.html`, the
+// Run by the Trunk post-build hook (scripts/post-build.mjs), after csp.mjs: writes `agent-state-doctor.html`, the
 // whole page in one file (CSS, JavaScript and WebAssembly inside), which works opened from disk
 // (origin `null`), bookmarked with a fragment, or attached to an email. Release builds only
 // (TRUNK_PROFILE=release), unless given a staging directory: `node scripts/single-file.mjs dist`.
