@@ -32,27 +32,37 @@ pub struct SiteConfig {
 impl SiteConfig {
     /// Reads the text of `config.json`. Never fails: what cannot be used is listed in `problems`.
     pub fn parse(text: &str) -> SiteConfig {
+        SiteConfig::parse_named(text, "config.json")
+    }
+
+    /// Like [`SiteConfig::parse`], naming the source `name` in the problems (the single-file
+    /// page's `site-config` block).
+    pub fn parse_named(text: &str, name: &str) -> SiteConfig {
+        // A hand-edited block may be left empty: no defaults, not an error.
+        if text.trim().is_empty() {
+            return SiteConfig::default();
+        }
         let mut config = SiteConfig::default();
         let object = match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(object)) => object,
             Ok(_) => {
                 config
                     .problems
-                    .push("config.json is not a JSON object; it was ignored".into());
+                    .push(format!("{name} is not a JSON object; it was ignored"));
                 return config;
             }
             Err(error) => {
                 config.problems.push(format!(
-                    "config.json is not valid JSON ({error}); it was ignored"
+                    "{name} is not valid JSON ({error}); it was ignored"
                 ));
                 return config;
             }
         };
         for (key, value) in &object {
             let Some(&(_, field)) = KEYS.iter().find(|(k, _)| k == key) else {
-                config.problems.push(format!(
-                    "config.json key \"{key}\" is not known and was ignored"
-                ));
+                config
+                    .problems
+                    .push(format!("{name} key \"{key}\" is not known and was ignored"));
                 continue;
             };
             let text = match value {
@@ -62,7 +72,7 @@ impl SiteConfig {
                 other => {
                     config
                         .problems
-                        .push(format!("config.json \"{key}\" should be text, not {other}"));
+                        .push(format!("{name} \"{key}\" should be text, not {other}"));
                     continue;
                 }
             };
@@ -71,7 +81,7 @@ impl SiteConfig {
             match field_problem(&trial, field) {
                 Some(message) => config
                     .problems
-                    .push(format!("config.json \"{key}\": {message}; it was ignored")),
+                    .push(format!("{name} \"{key}\": {message}; it was ignored")),
                 None => config.defaults = trial,
             }
         }

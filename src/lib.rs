@@ -20,6 +20,8 @@ pub mod net;
 #[cfg(target_arch = "wasm32")]
 pub mod run;
 #[cfg(target_arch = "wasm32")]
+pub mod timings;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
 
 /// The page's version, shown in the footer and in reports.

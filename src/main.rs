@@ -16,6 +16,10 @@ fn main() {
             boot.remove();
         }
         leptos::mount::mount_to_body(move || view! { <App site=site.clone() /> });
+        // For the benchmark: navigation to a usable form.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("doctor:usable");
+        }
     });
 }
 

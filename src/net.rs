@@ -7,6 +7,8 @@ use crate::relay::Relay;
 use crate::sim::{Scenario, SimRequest, SimTenant};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -76,9 +78,36 @@ pub async fn sleep(ms: u64) {
 }
 
 impl Backend {
+    /// Starts one request and answers its answer to come. A request to send at once over the
+    /// network is handed to the browser's `fetch` before this returns, so a round leaves before
+    /// the page does anything else (send first, render after); a held-back one (a retry's
+    /// `delay_ms`) and the demo's start when the future is first polled.
+    pub fn answer(
+        &self,
+        request: &Request,
+        cancel: &Rc<Cancel>,
+    ) -> Pin<Box<dyn Future<Output = Answer>>> {
+        if let (Backend::Network { relay, page_url }, 0) = (self, request.delay_ms) {
+            crate::timings::request_leaving(false);
+            return Box::pin(start_fetch(
+                &target_url(request, relay, page_url),
+                request.method,
+                &request.headers,
+                request.body.as_deref(),
+                request.timeout_ms,
+                cancel,
+            ));
+        }
+        let backend = self.clone();
+        let request = request.clone();
+        let cancel = cancel.clone();
+        Box::pin(async move { backend.answer_later(&request, &cancel).await })
+    }
+
     /// Sends one request after its `delay_ms` and answers what came back.
-    pub async fn answer(&self, request: &Request, cancel: &Rc<Cancel>) -> Answer {
+    async fn answer_later(&self, request: &Request, cancel: &Rc<Cancel>) -> Answer {
         sleep(request.delay_ms).await;
+        crate::timings::request_leaving(request.delay_ms > 0);
         if cancel.is_cancelled() {
             return Answer::NoAnswer {
                 message: "cancelled".into(),
@@ -115,7 +144,7 @@ pub fn target_url(request: &Request, relay: &Relay, page_url: &str) -> String {
     }
 }
 
-/// Fetches `url` within `timeout_ms`; the one call into the browser's `fetch`.
+/// Fetches `url` within `timeout_ms`.
 pub async fn fetch(
     url: &str,
     method: crate::profile::Method,
@@ -124,13 +153,27 @@ pub async fn fetch(
     timeout_ms: u64,
     cancel: &Rc<Cancel>,
 ) -> Answer {
+    start_fetch(url, method, headers, body, timeout_ms, cancel).await
+}
+
+/// The one call into the browser's `fetch`, made before this returns; the future reads the
+/// answer. Fetches `url` within `timeout_ms`.
+fn start_fetch(
+    url: &str,
+    method: crate::profile::Method,
+    headers: &[(String, String)],
+    body: Option<&str>,
+    timeout_ms: u64,
+    cancel: &Rc<Cancel>,
+) -> impl Future<Output = Answer> + 'static {
     let started = now_ms();
     let elapsed = move || (now_ms() - started).max(0.0) as u64;
     let Ok(controller) = AbortController::new() else {
-        return Answer::NoAnswer {
-            message: "this browser cannot abort requests".into(),
-            elapsed_ms: 0,
-        };
+        return Sent::Refused("this browser cannot abort requests".into()).finish(
+            None,
+            Rc::default(),
+            elapsed,
+        );
     };
     cancel.controllers.borrow_mut().push(controller.clone());
     let timed_out = Rc::new(Cell::new(false));
@@ -163,37 +206,77 @@ pub async fn fetch(
         Some(body) => builder.body(body.to_string()),
         None => builder.build(),
     };
-    let result = match built {
-        Ok(built) => match built.send().await {
-            Ok(response) => {
-                let status = response.status();
-                let headers: Vec<(String, String)> = response.headers().entries().collect();
-                match response.text().await {
-                    Ok(body) => Ok(Response {
-                        status,
-                        headers,
-                        body,
-                        elapsed_ms: elapsed(),
-                    }),
-                    Err(error) => Err(error.to_string()),
-                }
-            }
-            Err(error) => Err(error.to_string()),
-        },
-        Err(error) => Err(error.to_string()),
+    let sent = match (built, web_sys::window()) {
+        (Ok(built), Some(window)) => {
+            let request: web_sys::Request = built.into();
+            Sent::Fetching(JsFuture::from(window.fetch_with_request(&request)))
+        }
+        (Err(error), _) => Sent::Refused(error.to_string()),
+        (_, None) => Sent::Refused("no window to fetch from".into()),
     };
-    if let (Some(handle), Some(window)) = (timer, web_sys::window()) {
-        window.clear_timeout_with_handle(handle);
+    sent.finish(timer, timed_out, elapsed)
+}
+
+/// A request handed to `fetch`, or refused before it.
+enum Sent {
+    Fetching(JsFuture),
+    Refused(String),
+}
+
+impl Sent {
+    /// Reads the answer, clears the time limit and tells a timeout from other failures.
+    async fn finish(
+        self,
+        timer: Option<i32>,
+        timed_out: Rc<Cell<bool>>,
+        elapsed: impl Fn() -> u64,
+    ) -> Answer {
+        let result = match self {
+            Sent::Fetching(promise) => match promise.await {
+                Ok(value) => {
+                    let response =
+                        gloo_net::http::Response::from(value.unchecked_into::<web_sys::Response>());
+                    let status = response.status();
+                    let headers: Vec<(String, String)> = response.headers().entries().collect();
+                    match response.text().await {
+                        Ok(body) => Ok(Response {
+                            status,
+                            headers,
+                            body,
+                            elapsed_ms: elapsed(),
+                        }),
+                        Err(error) => Err(error.to_string()),
+                    }
+                }
+                Err(error) => Err(js_error_text(&error)),
+            },
+            Sent::Refused(message) => Err(message),
+        };
+        if let (Some(handle), Some(window)) = (timer, web_sys::window()) {
+            window.clear_timeout_with_handle(handle);
+        }
+        match result {
+            Ok(response) => Answer::Response(response),
+            Err(_) if timed_out.get() => Answer::TimedOut {
+                elapsed_ms: elapsed(),
+            },
+            Err(message) => Answer::NoAnswer {
+                message,
+                elapsed_ms: elapsed(),
+            },
+        }
     }
-    match result {
-        Ok(response) => Answer::Response(response),
-        Err(_) if timed_out.get() => Answer::TimedOut {
-            elapsed_ms: elapsed(),
-        },
-        Err(message) => Answer::NoAnswer {
-            message,
-            elapsed_ms: elapsed(),
-        },
+}
+
+/// A rejected `fetch`'s reason as text, the way gloo-net words it (`TypeError: Failed to fetch`).
+fn js_error_text(error: &JsValue) -> String {
+    match error.dyn_ref::<web_sys::js_sys::Error>() {
+        Some(error) => format!(
+            "{}: {}",
+            String::from(error.name()),
+            String::from(error.message())
+        ),
+        None => error.as_string().unwrap_or_else(|| "fetch failed".into()),
     }
 }
 
@@ -213,9 +296,27 @@ async fn simulate(
     answer.to_answer(request.timeout_ms)
 }
 
-/// The site's `config.json` beside the page, if it has one. A missing file, or an HTML page that a
-/// server answers for every path, means no configuration; a slow server is given 4 seconds.
+/// The site's defaults: the `<script type="application/json" id="site-config">` block inside the
+/// page when it has one (the single-file page, edited by hand), else `config.json` beside the page.
+/// A missing file, or an HTML page that a server answers for every path, means no configuration;
+/// a slow server is given 4 seconds. A page opened from disk does not ask for `config.json`
+/// (browsers refuse `file:` fetches, and the console would show an error for it).
 pub async fn load_site_config() -> crate::config::SiteConfig {
+    let document = web_sys::window().and_then(|w| w.document());
+    if let Some(block) = document
+        .as_ref()
+        .and_then(|d| d.get_element_by_id("site-config"))
+    {
+        let text = block.text_content().unwrap_or_default();
+        return crate::config::SiteConfig::parse_named(&text, "the site-config block");
+    }
+    let from_disk = document
+        .and_then(|d| d.location())
+        .and_then(|l| l.protocol().ok())
+        .is_some_and(|p| p == "file:");
+    if from_disk {
+        return crate::config::SiteConfig::default();
+    }
     let cancel = Rc::new(Cancel::default());
     let answer = fetch(
         "config.json",

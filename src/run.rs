@@ -1,10 +1,17 @@
 //! Drives one [`Diagnosis`] over a [`Backend`]: sends each round's requests in parallel, hands
-//! every answer back as it arrives, and reports the live tree after each one.
+//! every answer back as it arrives, and reports the live tree at most once per browser frame.
+//!
+//! Send first, render after: when an answer completes a round, the next round's requests are
+//! handed to `fetch` before anything is drawn; the tree is drawn in the next animation frame, once
+//! for every answer that arrived since the last frame. The page's own time per round (answer in,
+//! next request out) is recorded in [`crate::timings`].
 
 use crate::engine::{Diagnosis, Report, Step, Tree};
 use crate::net::{Backend, Cancel};
-use std::cell::RefCell;
+use crate::timings;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
 
 /// What a run tells the page.
 pub enum Progress {
@@ -19,6 +26,8 @@ struct Run {
     backend: Backend,
     cancel: Rc<Cancel>,
     report: Box<dyn Fn(Progress)>,
+    /// A live render is already asked of the next frame.
+    frame_pending: Cell<bool>,
 }
 
 /// Starts `diagnosis` and answers the handle that cancels it.
@@ -33,31 +42,61 @@ pub fn start(
         backend,
         cancel: cancel.clone(),
         report: Box::new(report),
+        frame_pending: Cell::new(false),
     });
-    pump(run);
+    timings::run_started();
+    pump(&run);
     cancel
 }
 
-/// Polls until the engine waits for answers or is done.
-fn pump(run: Rc<Run>) {
+/// Polls until the engine waits for answers or is done; sends a round before drawing anything.
+fn pump(run: &Rc<Run>) {
     let step = run.diagnosis.borrow_mut().poll();
     match step {
         Step::Send(requests) => {
-            (run.report)(Progress::Live(run.diagnosis.borrow().tree()));
             for request in requests {
+                // Handed to `fetch` here and now, before anything else the page has queued.
+                let answer = run.backend.answer(&request, &run.cancel);
                 let run = run.clone();
                 leptos::task::spawn_local(async move {
-                    let answer = run.backend.answer(&request, &run.cancel).await;
+                    let answer = answer.await;
                     if run.cancel.is_cancelled() {
                         return;
                     }
+                    timings::answer_arrived();
                     run.diagnosis.borrow_mut().receive(request.id, answer);
-                    (run.report)(Progress::Live(run.diagnosis.borrow().tree()));
-                    pump(run);
+                    pump(&run);
+                    render_next_frame(&run);
                 });
             }
+            render_next_frame(run);
         }
         Step::Waiting => {}
-        Step::Done(report) => (run.report)(Progress::Done(*report)),
+        Step::Done(report) => {
+            timings::run_done();
+            (run.report)(Progress::Done(*report));
+        }
+    }
+}
+
+/// Draws the live tree in the next animation frame, once however many answers arrive before it.
+fn render_next_frame(run: &Rc<Run>) {
+    if run.frame_pending.replace(true) {
+        return;
+    }
+    let target = run.clone();
+    let draw = Closure::once_into_js(move || {
+        target.frame_pending.set(false);
+        // A finished or cancelled run has already drawn its last state.
+        if target.cancel.is_cancelled() || target.diagnosis.borrow().is_finished() {
+            return;
+        }
+        (target.report)(Progress::Live(target.diagnosis.borrow().tree()));
+    });
+    let asked = web_sys::window()
+        .map(|w| w.request_animation_frame(draw.unchecked_ref()).is_ok())
+        .unwrap_or(false);
+    if !asked {
+        run.frame_pending.set(false);
     }
 }

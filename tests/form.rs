@@ -450,6 +450,25 @@ fn a_wrong_site_config_is_reported_and_ignored_value_by_value() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_single_files_config_block_may_be_empty_and_is_named_in_problems() {
+    assert_eq!(
+        agent_state_doctor::config::SiteConfig::parse_named(" \n", "the site-config block"),
+        agent_state_doctor::config::SiteConfig::default()
+    );
+    let site = agent_state_doctor::config::SiteConfig::parse_named(
+        r#"{"colour": "blue"}"#,
+        "the site-config block",
+    );
+    assert_eq!(site.problems.len(), 1);
+    assert!(
+        site.problems[0].starts_with("the site-config block key \"colour\""),
+        "{:?}",
+        site.problems
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn only_loopback_literals_and_localhost_may_use_plain_http() {
     let mut form = filled();
     for good in [

@@ -28,6 +28,10 @@ pub struct SimOptions {
     pub cors: bool,
     /// Where the per-request lines go (method, path, status; never headers or bodies).
     pub log: LogSink,
+    /// Every answer takes this long instead of the simulation's own timings (preflights included,
+    /// when `cors` answers them), except the slow scenario's: a flat network round trip, for the
+    /// benchmark (`scripts/bench.sh`).
+    pub delay: Option<Duration>,
 }
 
 impl Default for SimOptions {
@@ -35,6 +39,7 @@ impl Default for SimOptions {
         SimOptions {
             cors: false,
             log: LogSink::stderr(),
+            delay: None,
         }
     }
 }
@@ -99,6 +104,7 @@ async fn answer(
     };
 
     if options.cors && method == Method::OPTIONS {
+        tokio::time::sleep(options.delay.unwrap_or_default()).await;
         let mut response = Response::new(Full::new(Bytes::new()));
         *response.status_mut() = StatusCode::NO_CONTENT;
         add_cors(response.headers_mut(), origin);
@@ -120,7 +126,12 @@ async fn answer(
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .answer(&sim_request);
 
-    tokio::time::sleep(Duration::from_millis(sim_response.delay_ms).min(MAX_DELAY)).await;
+    let own = Duration::from_millis(sim_response.delay_ms).min(MAX_DELAY);
+    let delay = match options.delay {
+        Some(flat) if sim_response.delay_ms < agent_state_doctor::sim::SLOW_DELAY_MS => flat,
+        _ => own,
+    };
+    tokio::time::sleep(delay).await;
     if sim_response.fault == Some(Fault::NoAnswer) {
         done(0);
         return Err(NoAnswer);

@@ -203,13 +203,17 @@ pub fn content_security_policy(html: Option<&[u8]>, relay: Option<&str>) -> Stri
     for hash in html.map(inline_script_hashes).unwrap_or_default() {
         script.push_str(&format!(" 'sha256-{hash}'"));
     }
+    let mut style = String::from("'self'");
+    for hash in html.map(inline_style_hashes).unwrap_or_default() {
+        style.push_str(&format!(" 'sha256-{hash}'"));
+    }
     let mut connect = String::from("'self'");
     if let Some(relay) = relay {
         connect.push(' ');
         connect.push_str(relay);
     }
     format!(
-        "default-src 'self'; script-src {script}; connect-src {connect}; style-src 'self'; \
+        "default-src 'self'; script-src {script}; connect-src {connect}; style-src {style}; \
          img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; \
          object-src 'none'"
     )
@@ -217,17 +221,29 @@ pub fn content_security_policy(html: Option<&[u8]>, relay: Option<&str>) -> Stri
 
 /// The base64 SHA-256 of each inline `<script>` (one without `src`), as CSP wants them.
 pub fn inline_script_hashes(html: &[u8]) -> Vec<String> {
+    inline_hashes(html, b"script")
+}
+
+/// The base64 SHA-256 of each `<style>` element (the single-file page inlines its stylesheet).
+pub fn inline_style_hashes(html: &[u8]) -> Vec<String> {
+    inline_hashes(html, b"style")
+}
+
+/// The hashes of the bodies of every `<tag>` element without a `src` attribute.
+fn inline_hashes(html: &[u8], name: &[u8]) -> Vec<String> {
     let lower = html.to_ascii_lowercase();
+    let open = [b"<".as_slice(), name].concat();
+    let close = [b"</".as_slice(), name].concat();
     let mut hashes = Vec::new();
     let mut at = 0;
-    while let Some(found) = find(&lower[at..], b"<script") {
+    while let Some(found) = find(&lower[at..], &open) {
         let tag_start = at + found;
         let Some(tag_len) = find(&lower[tag_start..], b">") else {
             break;
         };
-        let tag = &lower[tag_start + b"<script".len()..tag_start + tag_len];
+        let tag = &lower[tag_start + open.len()..tag_start + tag_len];
         let body_start = tag_start + tag_len + 1;
-        let Some(body_len) = find(&lower[body_start..], b"</script") else {
+        let Some(body_len) = find(&lower[body_start..], &close) else {
             break;
         };
         let has_src = tag
@@ -372,6 +388,12 @@ mod tests {
             Some("https://relay.example:8443")
         );
         assert_eq!(relay_origin("/relay/"), None);
+        let single = br#"<style>p{}</style><script type="module">go()</script>"#;
+        let csp = content_security_policy(Some(single), None);
+        assert!(
+            csp.contains(&format!("style-src 'self' 'sha256-{}';", expect("p{}"))),
+            "{csp}"
+        );
         assert_eq!(relay_origin(""), None);
     }
 

@@ -17,6 +17,7 @@ async fn sim(cors: bool) -> SocketAddr {
     let options = SimOptions {
         cors,
         log: LogSink::off(),
+        ..SimOptions::default()
     };
     tokio::spawn(serve(listener, options));
     addr

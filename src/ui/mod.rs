@@ -111,17 +111,25 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         let now = net::wall_clock_ms();
         let cached = token.get_value().filter(|t| t.is_valid_for(&inputs, now));
         let diagnosis = Diagnosis::new(inputs, cached, now);
-        tree.set(Some(diagnosis.tree()));
-        phase.set(Phase::Running);
+        let first = diagnosis.tree();
+        // Send first, render after: the first round leaves before the page redraws.
+        let finished = Rc::new(std::cell::Cell::new(false));
+        let done = finished.clone();
         let handle = run::start(diagnosis, backend, move |progress| match progress {
             Progress::Live(live) => tree.set(Some(live)),
             Progress::Done(report) => {
+                done.set(true);
                 token.set_value(report.token.clone());
                 tree.set(Some(report.tree));
                 phase.set(Phase::Done);
             }
         });
         cancel.set_value(Some(handle));
+        // A run that ended at once (a form the engine refuses) has drawn its verdict already.
+        if !finished.get() {
+            tree.set(Some(first));
+            phase.set(Phase::Running);
+        }
     };
 
     // Every way to start a run ends here, and only the session decides whether it may.

@@ -13,12 +13,15 @@ per verdict, chosen by the token request's client ID (demo-<scenario id>, secret
 Usually run behind the relay: doctor-relay --upstream-override http://127.0.0.1:PORT
 
 USAGE:
-    sim-tenant [--listen 127.0.0.1:9000] [--cors] [--quiet]
+    sim-tenant [--listen 127.0.0.1:9000] [--cors] [--delay-ms N] [--quiet]
     sim-tenant --scenarios [--api-host ORIGIN] [--relay TEMPLATE]
 
 OPTIONS:
     --listen ADDR   Address to listen on [default: 127.0.0.1:9000]
     --cors          Send CORS headers (a real tenant does not; the relay adds them)
+    --delay-ms N    Every answer takes N milliseconds instead of the simulation's own timings
+                    (the slow scenario's excepted): a flat round trip for the benchmark,
+                    scripts/bench.sh [default: the simulation's timings]
     --quiet         No per-request log lines
     --scenarios     Print every scenario as JSON and exit: its id, the verdict it leads to, the
                     link fragment of its form (secrets never included), and each check's outcome
@@ -64,6 +67,18 @@ fn main() -> ExitCode {
                 }
             },
             "--quiet" => options.log = LogSink::off(),
+            "--delay-ms" => {
+                match inline
+                    .or_else(|| args.next())
+                    .and_then(|v| v.parse::<u64>().ok())
+                {
+                    Some(ms) => options.delay = Some(std::time::Duration::from_millis(ms)),
+                    None => {
+                        eprintln!("sim-tenant: --delay-ms needs a number of milliseconds");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             "--listen" => {
                 let Some(value) = inline.or_else(|| args.next()) else {
                     eprintln!("sim-tenant: --listen needs an address");

@@ -1,0 +1,163 @@
+// The benchmark behind scripts/bench.sh. Starts sim-tenant with --delay-ms, the reference relay
+// in front of it, and Debian's Chromium; for each set-up and verdict path, opens the page afresh,
+// presses Diagnose and reads the page's clock (performance.now) for click and verdict, and
+// window.__doctorTimings (src/timings.rs) for the rounds and the page's own time per round.
+import { spawn } from 'node:child_process';
+import { serveStatic, launchBrowser } from '../tests/e2e/harness.mjs';
+
+const option = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : fallback;
+};
+const DELAY = Number(option('delay-ms', 50));
+const RUNS = Number(option('runs', 5));
+const PROFILE = process.env.BENCH_PROFILE ?? 'relay';
+// Verdict paths whose every round is one network round trip (no Retry-After, no time limit).
+const PATHS = option('paths', [
+  'logged-in', 'logged-out', 'wrong-environment', 'bad-credentials', 'user-not-found',
+  'platform-logged-in', 'platform-logged-out', 'platform-discovery-failed',
+].join(',')).split(',');
+const DIST = new URL('../dist/', import.meta.url).pathname;
+const bin = (name) => new URL(`../target/${PROFILE === 'dev' ? 'debug' : PROFILE}/${name}`, import.meta.url).pathname;
+
+function start(name, args) {
+  const child = spawn(bin(name), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 15000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)));
+  });
+}
+
+function run(name, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin(name), args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => { out += c; });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${name} exited ${code}`))));
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** One diagnosis in a fresh tab: the figures of the page's own clock. */
+async function once(context, url, scenario) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('#diagnose', { timeout: 20000 });
+  if (scenario.secret) await page.fill('#client_secret', scenario.secret);
+  if (scenario.access_key_secret) await page.fill('#access_key_secret', scenario.access_key_secret);
+  if (await page.isVisible('#confirm-destination')) await page.click('#confirm-destination');
+  // Click and verdict both on the page's clock: the click from inside the page, the verdict by an
+  // observer that fires as soon as the verdict is in the document.
+  const figures = await page.evaluate(() => new Promise((resolve) => {
+    const found = () => document.querySelector('[data-verdict]');
+    const observer = new MutationObserver(() => {
+      if (!found()) return;
+      const verdictAt = performance.now();
+      observer.disconnect();
+      const t = window.__doctorTimings;
+      // The time some request of the run was on the network (the union of their intervals, on
+      // the same clock): what is left of click-to-verdict is the page's, the browser's and the
+      // loopback's.
+      const spans = performance.getEntriesByType('resource')
+        .filter((e) => e.initiatorType === 'fetch' && e.startTime >= clickAt)
+        .map((e) => [e.startTime, e.responseEnd]).sort((a, b) => a[0] - b[0]);
+      let network = 0;
+      let end = -Infinity;
+      for (const [from, to] of spans) {
+        if (to <= end) continue;
+        network += to - Math.max(from, end);
+        end = to;
+      }
+      resolve({
+        network,
+        clickToVerdict: verdictAt - clickAt,
+        verdict: found().dataset.verdict,
+        rounds: t.rounds,
+        requests: t.requests,
+        own: [t.firstSendMs, ...t.ownMs],
+        usable: performance.getEntriesByName('doctor:usable')[0]?.startTime ?? NaN,
+      });
+    });
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+    const clickAt = performance.now();
+    document.getElementById('diagnose').click();
+  }));
+  await page.close();
+  return figures;
+}
+
+const sim = await start('sim-tenant', ['--listen', '127.0.0.1:0', '--delay-ms', String(DELAY), '--quiet']);
+const site = await serveStatic(DIST, '/doctor/');
+const siteOrigin = new URL(site.url).origin;
+const relayArgs = ['--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url,
+  '--rate-limit', '10000', '--rate-burst', '10000', '--quiet'];
+const relay = await start('doctor-relay', relayArgs);
+const crossRelay = await start('doctor-relay', [...relayArgs, '--allow-origin', siteOrigin]);
+const browser = await launchBrowser();
+const setups = [
+  { name: 'same origin', page: `${relay.url}/`, template: '/relay/' },
+  { name: 'cross-origin', page: site.url, template: `${crossRelay.url}/relay/` },
+];
+
+const rows = [];
+try {
+  for (const setup of setups) {
+    const cases = JSON.parse(await run('sim-tenant', ['--scenarios', '--relay', setup.template]));
+    for (const id of PATHS) {
+      const scenario = cases.find((c) => c.id === id);
+      if (!scenario) throw new Error(`no scenario ${id}`);
+      const params = new URLSearchParams(scenario.fragment);
+      params.set('relay', setup.template);
+      const url = `${setup.page}#${params}`;
+      await once(browser.context, url, scenario); // warm-up: caches, JIT
+      const results = [];
+      for (let i = 0; i < RUNS; i++) results.push(await once(browser.context, url, scenario));
+      const wrong = results.find((r) => r.verdict !== scenario.verdict);
+      if (wrong) throw new Error(`${setup.name} ${id}: verdict ${wrong.verdict}, expected ${scenario.verdict}`);
+      const rounds = results[0].rounds;
+      const floor = rounds * DELAY;
+      const total = median(results.map((r) => r.clickToVerdict));
+      rows.push({
+        setup: setup.name, path: id, verdict: scenario.verdict, rounds, floor, total,
+        ratio: total / floor, goal: total <= 1.05 * floor + 10,
+        network: median(results.map((r) => r.network)),
+        outside: median(results.map((r) => r.clickToVerdict - r.network)),
+        ownMedian: median(results.flatMap((r) => r.own)),
+        ownMax: Math.max(...results.flatMap((r) => r.own)),
+        usable: median(results.map((r) => r.usable)),
+      });
+    }
+  }
+} finally {
+  await browser.close();
+  await site.close();
+  for (const server of [sim, relay, crossRelay]) server.stop();
+}
+
+const f = (n, d = 0) => n.toFixed(d);
+console.log(`\nAgent State Doctor benchmark: ${DELAY} ms per request, median of ${RUNS} runs per path, relay profile ${PROFILE}`);
+console.log('(floor = rounds × delay; a preflight goes to the relay, which answers it at once, so it adds no delay: it is inside the measured time)\n');
+console.log('(network = time some request of the run was in flight, from the browser\'s resource timing; off-network = click→verdict − network)\n');
+console.log('| set-up | verdict path | rounds | floor ms | click→verdict ms | ratio | ≤ 1.05×floor+10 | network ms | off-network ms | own ms/round (median / max) | navigation→usable ms |');
+console.log('|---|---|---:|---:|---:|---:|:---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.setup} | ${r.path} | ${r.rounds} | ${r.floor} | ${f(r.total, 1)} | ${f(r.ratio, 3)} | ${r.goal ? 'yes' : 'NO'} | ${f(r.network, 1)} | ${f(r.outside, 1)} | ${f(r.ownMedian, 2)} / ${f(r.ownMax, 2)} | ${f(r.usable)} |`);
+}
+const misses = rows.filter((r) => !r.goal).length;
+console.log(misses ? `\n${misses} path(s) above 1.05 × floor + 10 ms` : '\nevery path within 1.05 × floor + 10 ms');
