@@ -1,6 +1,8 @@
 //! Findings say each thing once: for every simulated scenario, no text shown with the verdict
 //! (its explanation, each evidence line, each check's finding and meaning) holds the same clause
-//! twice, nor a clause of six words or more inside another. Runs natively and in headless Chromium.
+//! twice, nor two clauses that share most of their words: six words or more in the same order,
+//! making up at least 60% of the shorter clause (a near-duplicate, such as a finding followed by
+//! the verdict's meaning in other words). Runs natively and in headless Chromium.
 
 use agent_state_doctor::sim::{diagnose_offline, Scenario, SimTenant};
 
@@ -8,8 +10,10 @@ use agent_state_doctor::sim::{diagnose_offline, Scenario, SimTenant};
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const NOW: u64 = 1_700_000_000_000;
-/// A clause this long (in words) found inside another clause is said twice.
+/// Two clauses sharing this many words in order (their longest common subsequence)...
 const NEAR: usize = 6;
+/// ...that make up at least this share of the shorter one say the same thing twice.
+const SHARE: f64 = 0.6;
 
 /// A text's clauses: split at sentence ends and `;`, each as its lowercase words (punctuation
 /// dropped), empty ones left out.
@@ -39,9 +43,22 @@ fn clauses(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// True when `small` appears in `big` as consecutive words.
-fn contains(big: &[String], small: &[String]) -> bool {
-    small.len() <= big.len() && big.windows(small.len()).any(|w| w == small)
+/// How many words `a` and `b` share in the same order (longest common subsequence).
+fn common(a: &[String], b: &[String]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut diagonal = 0;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// The first clause said twice in `text`, if any: `(earlier, later)`.
@@ -49,8 +66,9 @@ fn repeated(text: &str) -> Option<(String, String)> {
     let all = clauses(text);
     for (i, a) in all.iter().enumerate() {
         for b in &all[i + 1..] {
-            let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-            if a == b || (short.len() >= NEAR && contains(long, short)) {
+            let shared = common(a, b);
+            let shorter = a.len().min(b.len());
+            if a == b || (shared >= NEAR && shared as f64 >= SHARE * shorter as f64) {
                 return Some((a.join(" "), b.join(" ")));
             }
         }
@@ -67,6 +85,11 @@ fn the_clause_splitter_finds_repeats_and_near_repeats() {
     )
     .is_none());
     assert!(repeated("The agent has no session on Production, but one on DevTest. The agent has no session on Production").is_some());
+    assert!(repeated(
+        "The agent has no session on Production, but is logged in on DevTest (state Available). \
+         The agent has no session in this environment but is logged in on the other one."
+    )
+    .is_some());
     assert!(repeated("It is 1.5 s. See https://x.example/a.b").is_none());
 }
 
