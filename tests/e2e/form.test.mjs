@@ -141,6 +141,7 @@ test('Run again on a form made invalid shows the messages and focuses the first 
   await page.selectOption('#mode', 'demo');
   await page.click('#diagnose');
   await page.waitForFunction(() => document.querySelector('.result').dataset.phase === 'done', null, { timeout: 30000 });
+  await page.click('#edit-form'); // the result folded the form to its summary
   await page.fill('#tenant', 'Acme Corp');
   await page.click('#run-again');
   assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'invalid_input');
