@@ -25,3 +25,15 @@ node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 step "page weight"
 bash scripts/weight.sh
+
+step "the checkout is as clean as before (tests write only ignored files)"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  changed=$(git status --porcelain)
+  if [ -n "$changed" ]; then
+    printf 'The test run changed or created files that are not ignored:\n%s\n' "$changed" >&2
+    exit 1
+  fi
+  echo "git status: clean"
+else
+  echo "not a git checkout: skipped"
+fi

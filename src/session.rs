@@ -147,6 +147,25 @@ impl Tone {
     }
 }
 
+/// Where keyboard focus is when a result arrives, as the page sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FocusNow {
+    /// In a text entry (an input or a textarea): the person may be typing there.
+    TextEntry,
+    /// Anywhere else: a button, a link, the tree, or nowhere.
+    Elsewhere,
+}
+
+/// What the page does when a result arrives (a verdict, or a Team table's results).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// Scroll the result into view and move focus to it; the form folds to its summary.
+    TakeFocus,
+    /// Leave focus and the form where they are: the person is typing. The result is announced
+    /// by its live region only.
+    Announce,
+}
+
 /// The page's whole state, with every rule about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
@@ -169,6 +188,10 @@ pub struct Session {
     touched: Vec<Field>,
     /// A run was asked for once: every field's message shows.
     submitted: bool,
+    /// The form is folded to its one-line summary (after a result took focus); Edit opens it.
+    folded: bool,
+    /// The person typed into the form since the last run started.
+    edited_during_run: bool,
 }
 
 impl Session {
@@ -187,6 +210,8 @@ impl Session {
             attempt: Attempt::Idle,
             touched: Vec::new(),
             submitted: false,
+            folded: false,
+            edited_during_run: false,
         };
         // What the site itself configured needs no confirmation.
         session.trusted = Some(session.key());
@@ -263,11 +288,83 @@ impl Session {
         }
     }
 
+    /// True while the form shows only its one-line summary and Edit.
+    pub fn is_folded(&self) -> bool {
+        self.folded
+    }
+
+    /// The folded form's one line: what the run was asked about, never a secret. Guide:
+    /// `guide · acme · Production · user u-42 · agent 4021 · relay /relay/`; in demo mode the
+    /// scenario's title leads.
+    pub fn summary(&self) -> String {
+        let form = &self.form;
+        let mut parts: Vec<String> = Vec::new();
+        if let Mode::Demo(scenario) = self.mode {
+            parts.push(format!("Demo: {}", scenario.title()));
+        }
+        parts.push(form.profile().as_str().to_string());
+        for field in [Field::Tenant, Field::Environment, Field::Issuer] {
+            if field.applies_to(form.profile()) && !form.get(field).trim().is_empty() {
+                parts.push(match field {
+                    Field::Environment => crate::inputs::Environment::parse(form.get(field))
+                        .map_or_else(
+                            || form.get(field).trim().to_string(),
+                            |e| e.label().to_string(),
+                        ),
+                    _ => form.get(field).trim().to_string(),
+                });
+            }
+        }
+        for (field, word) in [
+            (Field::UserId, "user"),
+            (Field::AgentId, "agent"),
+            (Field::Relay, "relay"),
+            (Field::ApiHost, "API host"),
+        ] {
+            let value = form.get(field).trim();
+            if field.applies_to(form.profile()) && !value.is_empty() && !field.is_secret() {
+                parts.push(format!("{word} {value}"));
+            }
+        }
+        parts.join(" · ")
+    }
+
+    /// Whether a result arriving now moves focus to itself: unless focus is in a text entry
+    /// *and* the person typed into the form while the run went (pressing Enter in a field to
+    /// diagnose is not typing: the result takes focus then).
+    pub fn focus_rule(&self, focus: FocusNow) -> Arrival {
+        if focus == FocusNow::TextEntry && self.edited_during_run {
+            Arrival::Announce
+        } else {
+            Arrival::TakeFocus
+        }
+    }
+
+    /// A run's result arrived (the verdict; the Team view calls it when its table is complete).
+    /// When it takes focus the form folds to its summary; when the person is typing nothing
+    /// moves and the form stays open.
+    pub fn result_arrived(&mut self, focus: FocusNow) -> Arrival {
+        let arrival = self.focus_rule(focus);
+        if arrival == Arrival::TakeFocus {
+            self.folded = true;
+        }
+        self.edited_during_run = false;
+        arrival
+    }
+
     // ----- events -----
+
+    /// Edit: the folded form opens again.
+    pub fn unfold(&mut self) {
+        self.folded = false;
+    }
 
     /// The person typed `value` into `field`. A destination the person trusted stays trusted as
     /// they edit it (they chose it); one waiting for confirmation keeps waiting.
     pub fn edit(&mut self, field: Field, value: &str) {
+        if matches!(self.attempt, Attempt::Started(_)) {
+            self.edited_during_run = true;
+        }
         if self.is_demo() {
             self.form.set(field, value);
             return;
@@ -303,6 +400,8 @@ impl Session {
         }
         self.mode = next;
         self.attempt = Attempt::Idle;
+        // Another tenant or scenario: Diagnose must be in reach again.
+        self.folded = false;
     }
 
     /// A link was opened or pasted (the query string and fragment of the address bar): the form
@@ -333,6 +432,8 @@ impl Session {
             needs_confirmation: read.routes_credentials(),
         };
         self.attempt = Attempt::Idle;
+        // A link filled the form: show what it put there.
+        self.folded = false;
         let (query_out, fragment_out) = link::scrub(query, fragment);
         Address {
             changed: read.had_secret,
@@ -364,6 +465,11 @@ impl Session {
             Ok(_) => Attempt::Started(trigger),
             Err(blocked) => Attempt::Refused(blocked.clone()),
         };
+        self.edited_during_run = false;
+        if result.is_err() {
+            // The messages, the wrong field or the confirm button are in the form: open it.
+            self.folded = false;
+        }
         result
     }
 

@@ -6,7 +6,7 @@
 use agent_state_doctor::engine::{Answer, Diagnosis, RequestKind, Step, Verdict};
 use agent_state_doctor::inputs::{Field, Form, Route};
 use agent_state_doctor::session::{
-    Attempt, Blocked, ConfirmRefused, Mode, Session, Target, Tone, Trigger,
+    Arrival, Attempt, Blocked, ConfirmRefused, FocusNow, Mode, Session, Target, Tone, Trigger,
 };
 use agent_state_doctor::sim::{Scenario, SimRequest, SimTenant};
 
@@ -353,4 +353,79 @@ fn verdicts_have_a_tone() {
     assert_eq!(Tone::of(Verdict::LoggedOut).as_str(), "warn");
     assert_eq!(Tone::of(Verdict::WrongEnvironment), Tone::Warn);
     assert_eq!(Tone::of(Verdict::BadCredentials), Tone::Fail);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_result_takes_focus_and_folds_the_form_to_a_summary_without_secrets() {
+    let mut session = typed_session();
+    session.edit(Field::AgentId, "4021");
+    assert!(!session.is_folded());
+    let mut wire = Wire::default();
+    press(&mut session, Trigger::Diagnose, &mut wire).unwrap();
+    assert_eq!(
+        session.result_arrived(FocusNow::Elsewhere),
+        Arrival::TakeFocus
+    );
+    assert!(session.is_folded());
+    let summary = session.summary();
+    assert_eq!(summary, "guide · acme · Production · user u-1 · agent 4021");
+    assert!(!summary.contains(SECRET));
+    session.unfold();
+    assert!(!session.is_folded(), "Edit opens the form again");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_result_does_not_take_focus_from_a_person_typing() {
+    let mut session = typed_session();
+    let mut wire = Wire::default();
+    press(&mut session, Trigger::Diagnose, &mut wire).unwrap();
+    session.edit(Field::UserId, "u-2");
+    assert_eq!(
+        session.result_arrived(FocusNow::TextEntry),
+        Arrival::Announce,
+        "typed while it ran, focus in a field: it stays"
+    );
+    assert!(!session.is_folded(), "the field typed in stays on screen");
+
+    // Typing before the run, then Enter in the field: the result takes focus.
+    press(&mut session, Trigger::Diagnose, &mut wire).unwrap();
+    assert_eq!(session.focus_rule(FocusNow::TextEntry), Arrival::TakeFocus);
+    // Typed while it ran, but focus went elsewhere (a button): the result takes it.
+    session.edit(Field::UserId, "u-3");
+    assert_eq!(session.focus_rule(FocusNow::Elsewhere), Arrival::TakeFocus);
+    assert_eq!(session.focus_rule(FocusNow::TextEntry), Arrival::Announce);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_refused_run_a_link_or_another_scenario_unfolds_the_form() {
+    let mut wire = Wire::default();
+    let mut session = typed_session();
+    press(&mut session, Trigger::Diagnose, &mut wire).unwrap();
+    session.result_arrived(FocusNow::Elsewhere);
+    session.edit(Field::Tenant, "Acme Corp");
+    assert!(press(&mut session, Trigger::RunAgain, &mut wire).is_err());
+    assert!(!session.is_folded(), "the wrong field must be reachable");
+
+    session.edit(Field::Tenant, "acme");
+    press(&mut session, Trigger::RunAgain, &mut wire).unwrap();
+    session.result_arrived(FocusNow::Elsewhere);
+    follow_hostile_link(&mut session);
+    assert!(!session.is_folded(), "a link shows what it filled in");
+
+    session.set_mode(Mode::Demo(Scenario::ALL[0]));
+    press(&mut session, Trigger::Diagnose, &mut wire).unwrap();
+    session.result_arrived(FocusNow::Elsewhere);
+    assert!(
+        session.summary().starts_with("Demo: "),
+        "{}",
+        session.summary()
+    );
+    session.set_mode(Mode::Demo(Scenario::ALL[1]));
+    assert!(
+        !session.is_folded(),
+        "another scenario: Diagnose is in reach"
+    );
 }

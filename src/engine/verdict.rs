@@ -194,20 +194,20 @@ impl Verdict {
             }
             Verdict::UserNotFound => "No user has this ID in this tenant and environment, and it is no agent ID either.",
             Verdict::IdIsAgentId => {
-                "The ID typed as the user ID is not a user, but the agent-state endpoint knows it: it is an agent ID."
+                "The ID typed as the user ID is an agent ID, not a user ID."
             }
             Verdict::IdIsUserId => {
                 "The ID typed as the agent ID is not an agent, but the user lookup knows it: it is a user ID. The state endpoint needs the user's agentId."
             }
             Verdict::NotAnAgent => {
-                "The user exists but has no agent ID, so they cannot log in to the agent desktop and never have an agent state."
+                "Without an agent ID they cannot log in to the agent desktop and never have an agent state."
             }
-            Verdict::AgentNotFound => "The state endpoint does not know the user's agent ID in this tenant and environment.",
+            Verdict::AgentNotFound => "This agent ID is unknown in this tenant and environment.",
             Verdict::InconsistentState => {
                 "The agent's own state endpoint and the all-agents list disagree about whether the agent is logged in."
             }
             Verdict::WrongEnvironment => {
-                "The agent has no session in this environment but is logged in on the other one (Production vs DevTest)."
+                "Production and DevTest keep separate sessions: the agent signed in to the other one."
             }
             Verdict::LoggedOut => {
                 "Everything works: the credentials, the scopes and the IDs are fine, and the agent simply has no active session."
@@ -217,12 +217,12 @@ impl Verdict {
                 "The API kept answering 429 Too Many Requests after waiting as long as it asked (within the page's bounds)."
             }
             Verdict::ServiceError => "The API answered with a server error (5xx) or a status it does not use here.",
-            Verdict::Timeout => "A call got no answer within the time limit.",
+            Verdict::Timeout => "The API, the relay or the network was slower than the time limit allows.",
             Verdict::MissingPermission => {
-                "The API refused the call (403) to a valid token: the access key's user lacks the permission this call needs. On CXone what an access key may read comes from the role of the user who owns it, and from that user's data visibility, not from OAuth scopes."
+                "On CXone what an access key may read comes from the role of the user who owns it, and from that user's data visibility, not from OAuth scopes."
             }
             Verdict::AgentHidden => {
-                "User Hub knows the user, but no agent list the access key's user can see has the agent, and the Admin agent list reports agents hidden from that user (hiddenAgents): the agent most likely exists outside the teams the key's user may see."
+                "The agent most likely exists outside the teams the access key's user may see."
             }
             Verdict::AgentInactive => {
                 "The agent record is inactive (isActive: false): an inactive agent cannot log in, so they always show as not logged in."

@@ -598,7 +598,7 @@ fn verdict_meaning(verdict: Verdict) -> Option<&'static str> {
                 "The user exists in User Hub, but no ACD agent maps to them, so they cannot log in to the agent desktop and never have an agent state."
             }
             Verdict::AgentNotFound => {
-                "The agent-state API does not know this agent ID in this tenant, and it is no user ID either."
+                "This agent ID is unknown in this tenant, and it is no user ID either."
             }
             Verdict::LoggedOut => {
                 "The calls work and the IDs are right, and the agent has no active session."

@@ -72,3 +72,52 @@ pub fn is_framed() -> bool {
         Ok(None) | Err(_) => true,
     }
 }
+
+/// Where keyboard focus is now: in a text entry (an input that takes text, a textarea, an
+/// editable element), or elsewhere. The session decides what that means for a result.
+pub fn focus_now() -> crate::session::FocusNow {
+    use crate::session::FocusNow;
+    use wasm_bindgen::JsCast;
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let Some(active) = active else {
+        return FocusNow::Elsewhere;
+    };
+    let typing = match active.tag_name().to_ascii_lowercase().as_str() {
+        "textarea" => true,
+        "input" => active
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .map(|i| i.type_())
+            .is_some_and(|t| {
+                !matches!(
+                    t.as_str(),
+                    "button" | "submit" | "reset" | "checkbox" | "radio" | "file" | "image"
+                )
+            }),
+        _ => active
+            .dyn_ref::<web_sys::HtmlElement>()
+            .is_some_and(|e| e.is_content_editable()),
+    };
+    if typing {
+        FocusNow::TextEntry
+    } else {
+        FocusNow::Elsewhere
+    }
+}
+
+/// Once the page has drawn what the last change asked for (after Leptos' effects), scrolls the
+/// element with `id` to the top of the view and moves focus to it.
+pub fn bring_into_view(id: &'static str) {
+    leptos::prelude::request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            element.scroll_into_view();
+            let _ = element.focus();
+        }
+    });
+}

@@ -55,6 +55,7 @@ pub fn DiagnoseForm(
     let needs_confirmation = Memo::new(move |_| session.with(Session::needs_confirmation));
     // Memos, so that a keystroke elsewhere does not redraw (and re-announce) the notices.
     let notice = Memo::new(move |_| session.with(|s| s.notice().clone()));
+    let folded = Memo::new(move |_| session.with(Session::is_folded));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -86,7 +87,11 @@ pub fn DiagnoseForm(
         .collect_view();
 
     view! {
-        <form class="diagnose-form" novalidate on:submit=on_submit autocomplete="off">
+        <form class="diagnose-form" class:folded=folded novalidate on:submit=on_submit autocomplete="off"
+            aria-label="Diagnosis inputs">
+            <Show when=move || folded.get()>
+                <FormSummary />
+            </Show>
             {move || view! { <LinkNotices notice=notice.get() /> }}
             {groups}
             <DestinationPanel demo=demo.into() />
@@ -100,6 +105,30 @@ pub fn DiagnoseForm(
             </div>
             <OutcomeView />
         </form>
+    }
+}
+
+/// The folded form: one line of what was asked (no secrets) and Edit, which opens the form.
+#[component]
+fn FormSummary() -> impl IntoView {
+    let session = expect_context::<RwSignal<Session>>();
+    let summary = Memo::new(move |_| session.with(Session::summary));
+    let on_edit = move |_| {
+        session.update(Session::unfold);
+        let first = session.with_untracked(|s| {
+            if s.form().profile() == crate::inputs::Profile::Guide {
+                "tenant"
+            } else {
+                "profile"
+            }
+        });
+        request_animation_frame(move || focus(first));
+    };
+    view! {
+        <div class="form-summary" id="form-summary">
+            <p><span class="visually-hidden">"Diagnosed: "</span>{move || summary.get()}</p>
+            <button type="button" id="edit-form" on:click=on_edit aria-label="Edit the inputs">"Edit"</button>
+        </div>
     }
 }
 

@@ -13,7 +13,7 @@ use crate::engine::{CachedToken, Diagnosis, Exchange, Tree};
 use crate::inputs::{Form, Inputs};
 use crate::net::{self, Backend, Cancel};
 use crate::run::{self, Progress};
-use crate::session::{Blocked, RunPlan, Session, Target, Trigger};
+use crate::session::{Arrival, Blocked, RunPlan, Session, Target, Trigger};
 use crate::sim::SimTenant;
 use demo::ModePicker;
 use leptos::prelude::*;
@@ -122,6 +122,11 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 token.set_value(report.token.clone());
                 tree.set(Some(report.tree));
                 phase.set(Phase::Done);
+                // The verdict comes to the person, unless they are typing (the session decides).
+                let focus = browser::focus_now();
+                if session.try_update(|s| s.result_arrived(focus)) == Some(Arrival::TakeFocus) {
+                    browser::bring_into_view("verdict");
+                }
             }
         });
         cancel.set_value(Some(handle));
@@ -148,7 +153,9 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                     tree.set(None);
                     phase.set(Phase::Idle);
                 }
-                form::focus(blocked.focus());
+                // After the form has opened (it may be folded) and drawn its messages.
+                let id = blocked.focus();
+                request_animation_frame(move || form::focus(id));
             }
         }
     });

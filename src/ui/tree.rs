@@ -30,7 +30,7 @@ pub fn VerdictPanel(verdict: VerdictReport) -> impl IntoView {
     let code = verdict.code.code();
     let tone = crate::session::Tone::of(verdict.code).as_str();
     view! {
-        <section class=format!("verdict {tone}") data-verdict=code role="status" aria-live="polite">
+        <section class=format!("verdict {tone}") id="verdict" tabindex="-1" data-verdict=code role="status" aria-live="polite">
             <p class="verdict-code">"Verdict " <code>{code}</code></p>
             <h2>{verdict.title.clone()}</h2>
             {(!verdict.fix.is_empty()).then(|| view! {
@@ -115,8 +115,10 @@ fn CheckItem(
         >
             <div class="check-head" id=head_id on:click=toggle>
                 <span class="mark" aria-hidden="true">{symbol}</span>
+                // The outcome in words where the mark is: the visible text then reads on
+                // unbroken in the item's name (WCAG 2.5.3, axe label-content-name-mismatch).
+                <span class="visually-hidden">{format!("{words}: ")}</span>
                 <span class="question">{node.question.clone()}</span>
-                <span class="visually-hidden">{format!(" {words}. ")}</span>
                 <span class="summary">{node.summary.clone()}</span>
                 <span class="time">{(time > 0).then(|| format!("{time} ms"))}</span>
                 <span class="chevron" aria-hidden="true">{move || if is_open() { "▾" } else { "▸" }}</span>
@@ -128,14 +130,14 @@ fn CheckItem(
                     {(!node.meaning.is_empty()).then(|| view! { <dt>"What it means"</dt><dd>{node.meaning.clone()}</dd> })}
                 </dl>
                 {(!node.fix.is_empty()).then(|| view! {
-                    <h4>"How to fix it"</h4>
+                    <h3>"How to fix it"</h3>
                     <ol class="fix">{node.fix.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view()}</ol>
                 })}
                 {(!node.exchanges.is_empty()).then(|| view! {
-                    <h4>"Evidence"</h4>
+                    <h3>"Evidence"</h3>
                     {node.exchanges.iter().cloned().map(|e| view! { <ExchangeView exchange=e on_curl=on_curl /> }).collect_view()}
                 })}
-                <h4 id=format!("check-{id}-branches")>"The branches of this check"</h4>
+                <h3 id=format!("check-{id}-branches")>"The branches of this check"</h3>
                 <ul role="group" class="branches" aria-labelledby=format!("check-{id}-branches")>
                     {branches.into_iter().map(|b| view! { <BranchItem check=check branch=b active=active /> }).collect_view()}
                 </ul>

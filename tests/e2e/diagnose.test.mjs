@@ -2,9 +2,8 @@
 // every scenario of the simulated tenant over real HTTP and must show what the engine decides.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import {
-  serveStatic, launchBrowser, openPage, startBinary, runBinary, diagnose, secretLeaks, DIST,
+  serveStatic, launchBrowser, openPage, startBinary, runBinary, diagnose, secretLeaks, screenshotPath, DIST,
 } from './harness.mjs';
 
 let sim;          // the simulated tenant over HTTP, no CORS headers (a real tenant sends none)
@@ -80,8 +79,7 @@ for (const id of SCENARIOS) {
       assert.deepEqual(await secretLeaks(page, scenario.access_key_secret), [], 'so does the access key secret');
     }
     if (id === 'wrong-environment') {
-      await mkdir(new URL('../../docs/', import.meta.url), { recursive: true });
-      await page.screenshot({ path: new URL('../../docs/diagnosis.png', import.meta.url).pathname, fullPage: true });
+      await page.screenshot({ path: await screenshotPath('diagnosis.png'), fullPage: true });
     }
     assert.deepEqual(page.problems, []);
     await page.close();

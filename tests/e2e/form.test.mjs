@@ -1,8 +1,7 @@
 // The form in a real browser: the release build served under a sub-path, filled from links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { serveStatic, launchBrowser, openPage, DIST } from './harness.mjs';
+import { serveStatic, launchBrowser, openPage, screenshotPath, DIST } from './harness.mjs';
 
 let site;
 let browser;
@@ -47,8 +46,7 @@ test('a link fills the form and the destination shows where credentials go', asy
   assert.equal(await page.inputValue('#agent_id'), '4021');
   assert.equal(await page.inputValue('#client_id'), 'cid');
   assert.equal((await page.textContent('#token-url')).trim(), 'https://acme.devtest.nicecxone.com/oauth/token');
-  await mkdir(new URL('../../docs/', import.meta.url), { recursive: true });
-  await page.screenshot({ path: new URL('../../docs/form.png', import.meta.url).pathname, fullPage: true });
+  await page.screenshot({ path: await screenshotPath('form.png'), fullPage: true });
   assert.match(await page.textContent('#relay-origin'), /none/);
   assert.equal(await page.$('#confirm-panel'), null, 'no relay or host in the link: nothing to confirm');
   await page.close();
@@ -143,6 +141,7 @@ test('Run again on a form made invalid shows the messages and focuses the first 
   await page.selectOption('#mode', 'demo');
   await page.click('#diagnose');
   await page.waitForFunction(() => document.querySelector('.result').dataset.phase === 'done', null, { timeout: 30000 });
+  await page.click('#edit-form'); // the result folded the form to its summary
   await page.fill('#tenant', 'Acme Corp');
   await page.click('#run-again');
   assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'invalid_input');

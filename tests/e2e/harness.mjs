@@ -145,3 +145,16 @@ export async function secretLeaks(page, secret) {
     .filter(([, value]) => value.includes(secret) || value.includes(basic(secret).slice(0, 12)))
     .map(([where]) => where);
 }
+
+/**
+ * Where a README screenshot goes: `docs/NAME` only when asked (`UPDATE_SCREENSHOTS=1`), else
+ * `tests/e2e/output/NAME` (git-ignored), so the test command leaves the checkout clean.
+ */
+export async function screenshotPath(name) {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = process.env.UPDATE_SCREENSHOTS === '1'
+    ? new URL('../../docs/', import.meta.url)
+    : new URL('./output/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  return new URL(name, dir).pathname;
+}

@@ -2,8 +2,8 @@
 // Markdown, JSON and curl exports (none of which may carry the secret or the token).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
-import { launchBrowser, openPage, startBinary, runBinary, diagnose, DIST } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { launchBrowser, openPage, startBinary, runBinary, diagnose, screenshotPath, DIST } from './harness.mjs';
 
 let sim;
 let relay;
@@ -164,12 +164,11 @@ test('Run again reuses the unexpired token', async () => {
 });
 
 test('screenshots of a real diagnosis tree, light and dark', async () => {
-  await mkdir(new URL('../../docs/', import.meta.url), { recursive: true });
   for (const scheme of ['light', 'dark']) {
     const { page } = await diagnosed('missing-scope-silent');
     await page.emulateMedia({ colorScheme: scheme });
     await page.click('[data-check=agent_state] .check-head');
-    await page.locator('main .result').screenshot({ path: new URL(`../../docs/tree-${scheme}.png`, import.meta.url).pathname });
+    await page.locator('main .result').screenshot({ path: await screenshotPath(`tree-${scheme}.png`) });
     await page.close();
   }
 });
