@@ -225,3 +225,12 @@ fn a_call_the_report_does_not_hold_is_unknown_never_invented() {
         node.summary
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_banner_says_when_a_report_was_made_in_utc() {
+    use agent_state_doctor::report::replay::utc_time;
+    assert_eq!(utc_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
+    assert_eq!(utc_time(951_782_400_000), "2000-02-29 00:00 UTC");
+    assert_eq!(utc_time(0), "unknown");
+}

@@ -457,3 +457,39 @@ fn mark_not_in_report(tree: &mut Tree) {
         named.join(", ")
     );
 }
+
+impl Replayed {
+    /// The banner's verdict line: `recorded: <code> · today: <code>` (`undecided` for none).
+    pub fn verdict_line(&self) -> String {
+        let code = |v: Option<Verdict>| v.map_or("undecided", |v| v.code());
+        format!(
+            "recorded: {} · today: {}",
+            code(self.recorded),
+            code(self.today)
+        )
+    }
+}
+
+/// `ms` since the Unix epoch as `YYYY-MM-DD HH:MM UTC`; "unknown" for 0.
+pub fn utc_time(ms: u64) -> String {
+    if ms == 0 {
+        return "unknown".to_string();
+    }
+    let secs = ms / 1000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
