@@ -111,6 +111,21 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_inputs_never_panic(
+        which in 0..REPORTS.len(),
+        field in prop::sample::select(vec!["profile", "tenant", "environment", "client_id", "user_id", "agent_id", "api_host", "relay", "timeout", "issuer", "access_key_id", "api_version"]),
+        text in prop_oneof!["\\PC{0,40}", "(https?://)?[a-z0-9.:/-]{0,30}", "[0-9]{0,25}"],
+    ) {
+        let mut value: Value = serde_json::from_str(REPORTS[which]).unwrap();
+        value["inputs"][field] = Value::String(text);
+        let _ = open_and_replay(&value.to_string(), NOW);
+    }
+}
+
 #[test]
 fn a_50_mb_file_is_refused_before_parsing() {
     let text = format!("[{}]", "0,".repeat(25 * 1024 * 1024));
