@@ -230,6 +230,11 @@ pub struct Exchange {
     pub response_bytes: usize,
     /// True when the body shown was cut at 64 KB.
     pub response_truncated: bool,
+    /// The claims (decoded payload) of each JWT in the answer's token fields (`access_token`,
+    /// `id_token`, ...), by field name: evidence, and what a replay needs. Never the token itself
+    /// nor its signature; secrets inside are redacted like everywhere else.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub token_claims: Vec<(String, serde_json::Value)>,
 }
 
 impl Exchange {

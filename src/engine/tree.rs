@@ -31,6 +31,10 @@ pub struct Tree {
     pub verdict: Option<VerdictReport>,
     /// One node per check, in [`Check::ALL`] order.
     pub checks: Vec<CheckNode>,
+    /// The caller's clock when the diagnosis started (milliseconds since the Unix epoch): a
+    /// replay decides as at this time (a JWT's `exp`). 0 in reports made before it was kept.
+    #[serde(default)]
+    pub started_at_ms: u64,
 }
 
 impl Tree {

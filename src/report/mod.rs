@@ -15,6 +15,7 @@
 mod curl;
 mod json;
 mod markdown;
+pub mod replay;
 mod scrub;
 
 pub use curl::{curl, curl_secrets, shell_quote, CurlSecrets};
@@ -22,8 +23,9 @@ pub use json::json;
 pub use markdown::{markdown, outcome_label};
 
 /// The report's schema version: bumped whenever a field of the JSON envelope changes meaning or
-/// goes away. The tree inside carries its own version ([`crate::engine::SCHEMA_VERSION`]).
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+/// goes away, or a replay needs more of it (2: `started_at_ms`, `token_claims`). Reports of
+/// version 1 still open ([`replay::open`]). The tree inside carries its own version ([`crate::engine::SCHEMA_VERSION`]).
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// The `schema` value of the JSON envelope, naming what the document is.
 pub const REPORT_SCHEMA: &str = "agent-state-doctor/report";

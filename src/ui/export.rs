@@ -39,9 +39,13 @@ pub fn ReportBar(
             let _ = window.print();
         }
     };
+    // An opened report has no credentials to run again with.
+    let report = super::open_report::viewing_report();
     view! {
         <div class="report-bar" role="toolbar" aria-label="Report">
-            <button type="button" id="run-again" on:click=move |_| on_run_again.run(())>"Run again"</button>
+            <Show when=move || !report.get()>
+                <button type="button" id="run-again" on:click=move |_| on_run_again.run(())>"Run again"</button>
+            </Show>
             <button type="button" id="copy-markdown" on:click=copy_markdown>"Copy as Markdown"</button>
             <button type="button" id="download-json" on:click=download_json>"Download JSON"</button>
             <button type="button" id="print" on:click=print>"Print"</button>

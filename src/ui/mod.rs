@@ -6,6 +6,7 @@ mod browser;
 mod demo;
 mod export;
 mod form;
+mod open_report;
 mod tree;
 
 use crate::config::SiteConfig;
@@ -84,12 +85,25 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     let last_form = StoredValue::new(None::<Form>);
     // Counts runs, so a page (or a test) can tell one finished run from the next.
     let runs = RwSignal::new(0u32);
+    // The report opened (and diagnosed again), while its tree is the one shown.
+    let opened = RwSignal::new(
+        None::<(
+            crate::report::replay::OpenedReport,
+            crate::report::replay::Replayed,
+        )>,
+    );
+    let open_error = RwSignal::new(String::new());
+    provide_context(open_report::ViewingReport(Signal::derive(move || {
+        opened.with(Option::is_some)
+    })));
 
     let launch = move |plan: RunPlan| {
         if let Some(previous) = cancel.get_value() {
             previous.cancel();
         }
         runs.update(|n| *n += 1);
+        opened.set(None);
+        open_error.set(String::new());
         let RunPlan {
             inputs,
             form,
@@ -160,6 +174,26 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         }
     });
 
+    // A report opens only when it reads; a file that does not changes nothing but the message.
+    let open_text =
+        Callback::new(move |text: String| {
+            match crate::report::replay::open_and_replay(&text, net::wall_clock_ms()) {
+                Ok((report, replayed)) => {
+                    if let Some(handle) = cancel.get_value() {
+                        handle.cancel();
+                    }
+                    runs.update(|n| *n += 1);
+                    last_inputs.set_value(None);
+                    last_form.set_value(Some(report.form.clone()));
+                    tree.set(Some(replayed.tree.clone()));
+                    phase.set(Phase::Done);
+                    open_error.set(String::new());
+                    opened.set(Some((report, replayed)));
+                }
+                Err(error) => open_error.set(error.to_string()),
+            }
+        });
+
     let stop = Callback::new(move |()| {
         if let Some(handle) = cancel.get_value() {
             handle.cancel();
@@ -226,6 +260,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             })}
             <ModePicker />
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
+            <open_report::OpenReport on_text=open_text error=open_error />
+            <open_report::ReportBanner opened=opened />
             <Result tree=tree.into() phase=phase.into() runs=runs.into() markdown=markdown json=json on_run_again=run_again
                 on_curl=copy_curl notice=copy_notice />
         </main>

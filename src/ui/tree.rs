@@ -234,6 +234,8 @@ fn ExchangeView(exchange: Exchange, on_curl: CopyCurl) -> impl IntoView {
         }
     );
     let (plain, with_secret) = (exchange.clone(), exchange.clone());
+    // An opened report holds no secret to put in a command.
+    let report = super::open_report::viewing_report();
     view! {
         <div class="exchange" data-request=exchange.request_id>
             <p class="exchange-line">
@@ -249,9 +251,14 @@ fn ExchangeView(exchange: Exchange, on_curl: CopyCurl) -> impl IntoView {
                 <button type="button" class="small copy-curl" on:click=move |_| on_curl.run((plain.clone(), false))>
                     "Copy as curl"
                 </button>
-                <button type="button" class="small copy-curl-secret" on:click=move |_| on_curl.run((with_secret.clone(), true))>
-                    "Copy as curl with secret"
-                </button>
+                <Show when=move || !report.get()>
+                    <button type="button" class="small copy-curl-secret" on:click={
+                        let with_secret = with_secret.clone();
+                        move |_| on_curl.run((with_secret.clone(), true))
+                    }>
+                        "Copy as curl with secret"
+                    </button>
+                </Show>
             </div>
         </div>
     }

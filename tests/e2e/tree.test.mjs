@@ -127,7 +127,7 @@ test('Copy as Markdown and Download JSON carry the diagnosis but neither the sec
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
   const json = await readFile(await download.path(), 'utf8');
   const report = JSON.parse(json);
-  assert.equal(report.schema_version, 1);
+  assert.equal(report.schema_version, 2);
   assert.equal(report.diagnosis.verdict.code, 'logged_in');
   assert.ok(report.diagnosis.checks.length >= 11);
   assert.ok(!json.includes(scenario.secret), 'no secret in the JSON');

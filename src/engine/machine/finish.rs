@@ -151,5 +151,6 @@ pub(super) fn blank_tree(profile: Profile, environment: Environment, host: Strin
                 None => CheckNode::pending(check),
             })
             .collect(),
+        started_at_ms: 0,
     }
 }

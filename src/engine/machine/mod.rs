@@ -219,9 +219,10 @@ impl Diagnosis {
         now_ms: u64,
         timeout_ms: u64,
         cached: Option<CachedToken>,
-        tree: Tree,
+        mut tree: Tree,
         redactor: Redactor,
     ) -> Self {
+        tree.started_at_ms = now_ms;
         Diagnosis {
             inputs,
             api,

@@ -6,6 +6,7 @@ use super::{Diagnosis, Phase, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, PA
 use crate::engine::check::{Check, Outcome};
 use crate::engine::classify::{self, Reading, Settled};
 use crate::engine::exchange::{Answer, Exchange, Request, RequestId, RequestKind};
+use crate::engine::redact::Redactor;
 use crate::inputs::Environment;
 use crate::profile::{Call, Method, Page, TokenVia};
 
@@ -129,6 +130,7 @@ impl Diagnosis {
                 response_body: None,
                 response_bytes: 0,
                 response_truncated: false,
+                token_claims: Vec::new(),
             };
             let node = self.node_mut(check);
             node.exchanges.push(exchange);
@@ -220,6 +222,7 @@ impl Diagnosis {
                 exchange.response_body = Some(body);
                 exchange.response_bytes = response.body.len();
                 exchange.response_truncated = cut;
+                exchange.token_claims = token_claims(&response.body, &redactor);
             }
             Answer::NoAnswer { message, .. } => {
                 exchange.error = Some(format!("no answer: {}", redactor.text(message)));
@@ -289,4 +292,19 @@ fn empty_call() -> Call {
         headers: Vec::new(),
         body: None,
     }
+}
+
+/// The claims of the JWTs in a token answer's token fields, by field name, redacted.
+fn token_claims(body: &str, redactor: &Redactor) -> Vec<(String, serde_json::Value)> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    ["access_token", "id_token", "refresh_token", "token"]
+        .into_iter()
+        .filter_map(|field| {
+            let claims = crate::engine::jwt::claims(map.get(field)?.as_str()?)?;
+            let text = redactor.text(&claims.to_string());
+            Some((field.to_string(), serde_json::from_str(&text).ok()?))
+        })
+        .collect()
 }
