@@ -49,6 +49,7 @@ cases![
     ("platform-inconsistent-state", "inconsistent_state"),
     ("platform-invalid-input", "invalid_input"),
     ("platform-list-no-data", "logged_in"),
+    ("platform-no-data", "inconclusive"),
     ("platform-logged-in", "logged_in"),
     ("platform-logged-out", "logged_out"),
     ("platform-missing-permission", "missing_permission"),
