@@ -176,16 +176,10 @@ impl Sweep {
     /// The row of a pasted ID: the roster or the state list when either shows it, else what
     /// its lookups found.
     fn row_for_id(&self, id: &str) -> SweepRow {
-        let roster = self.roster_all().find(|r| {
-            same_id(&r.agent_id, id) || r.user_id.as_deref().is_some_and(|u| same_id(u, id))
-        });
-        if let Some(agent) = roster {
+        if let Some(agent) = self.roster_entry(id) {
             return self.from_roster(agent, Some(id));
         }
-        let listed = self.states_all().find(|s| {
-            same_id(&s.agent_id, id) || s.user_id.as_deref().is_some_and(|u| same_id(u, id))
-        });
-        if let Some(state) = listed {
+        if let Some(state) = self.state_entry(id) {
             return SweepRow::from_state(state, Some(id));
         }
         let has_roster = !self.roster.is_empty();
@@ -266,15 +260,7 @@ impl Sweep {
         };
         let has_roster = !self.roster.is_empty();
         ids.iter()
-            .filter(|id| {
-                let in_roster = self.roster_all().any(|r| {
-                    same_id(&r.agent_id, id) || r.user_id.as_deref().is_some_and(|u| same_id(u, id))
-                });
-                let in_states = self.states_all().any(|s| {
-                    same_id(&s.agent_id, id) || s.user_id.as_deref().is_some_and(|u| same_id(u, id))
-                });
-                !in_roster && !in_states
-            })
+            .filter(|id| self.roster_entry(id).is_none() && self.state_entry(id).is_none())
             .filter_map(|id| {
                 if self.api.could_be(id, IdKind::User) {
                     Some(Job::User(id.clone()))
