@@ -185,13 +185,14 @@ fn Counts(table: RwSignal<TeamTable>) -> impl IntoView {
                 let filter = table.with(TeamTable::filter);
                 let most = counts.first().map(|c| c.1).unwrap_or(1).max(1);
                 counts.into_iter().map(|(verdict, n)| {
-                    let width = format!("width: {}%", (n * 100 / most).max(1));
                     view! {
                         <button type="button" class="count" data-count=verdict.code() data-n=n
                             aria-pressed=if filter == Some(verdict) { "true" } else { "false" }
                             on:click=move |_| table.update(|t| t.toggle_filter(Some(verdict)))>
                             <span class="count-label"><code>{verdict.code()}</code>" "{n}</span>
-                            <span class="bar" aria-hidden="true"><span class=format!("fill {}", crate::session::Tone::of(verdict).as_str()) style=width></span></span>
+                            // A meter, not a styled span: the page's CSP refuses inline styles.
+                            <meter class=format!("bar {}", crate::session::Tone::of(verdict).as_str())
+                                min="0" max=most value=n aria-hidden="true"></meter>
                         </button>
                     }
                 }).collect_view()

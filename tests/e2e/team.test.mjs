@@ -114,6 +114,8 @@ test('a team sweep over HTTP through the relay: counts, findings, sorting, filte
   await page.locator('#team').screenshot({ path: new URL('../../docs/team.png', import.meta.url).pathname });
 
   // One row opens the single diagnosis of that agent, with the form's credentials.
+  await header.locator('button').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'ascending');
   await page.click('#sweep-table .sweep-row[data-agent="10002"] .open-row');
   await page.waitForSelector('[data-verdict]', { timeout: 40000 });
   assert.equal(await page.getAttribute('[data-verdict]', 'data-verdict'), 'logged_in');
