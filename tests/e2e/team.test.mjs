@@ -74,6 +74,17 @@ test('a team sweep over HTTP through the relay: counts, findings, sorting, filte
   const rounds = Number(await page.getAttribute('#sweep-cost', 'data-rounds'));
   assert.ok(rounds <= 4, `rounds ${rounds}`);
 
+  // The screenshot for the README: the Team view with its counts and the first rows.
+  const box = await page.$eval('#team', (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+  });
+  await page.screenshot({
+    path: new URL('../../docs/team.png', import.meta.url).pathname,
+    clip: { ...box, height: Math.min(box.height, 760) },
+    fullPage: true,
+  });
+
   // Each row's finding (the first page of 100, in the lists' order).
   const rows = await page.$$eval('#sweep-table .sweep-row', (els) =>
     els.map((el) => [el.dataset.agent, el.dataset.finding]));
@@ -110,8 +121,6 @@ test('a team sweep over HTTP through the relay: counts, findings, sorting, filte
   assert.equal(lines.length, 1 + Object.values(want).reduce((a, b) => a + b, 0));
   assert.ok(lines.some((l) => l.startsWith('10007,') && l.endsWith(',agent_locked')), 'agent 10007 is locked');
 
-  // The screenshot for the README: the Team view with its counts and the first rows.
-  await page.locator('#team').screenshot({ path: new URL('../../docs/team.png', import.meta.url).pathname });
 
   // One row opens the single diagnosis of that agent, with the form's credentials.
   await header.locator('button').click();
