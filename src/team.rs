@@ -217,7 +217,7 @@ impl TeamTable {
             .map(|v| (*v, self.rows.iter().filter(|r| r.finding == *v).count()))
             .filter(|(_, n)| *n > 0)
             .collect();
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts
     }
 

@@ -79,7 +79,7 @@ fn in_team(team: &str, id: Option<&String>, name: Option<&String>) -> bool {
 
 impl Sweep {
     /// The row of a roster record, its state from the state list.
-    fn from_roster(&self, agent: &RosterAgent, typed: Option<&str>) -> SweepRow {
+    fn row_of_roster(&self, agent: &RosterAgent, typed: Option<&str>) -> SweepRow {
         let state = self.state_of(&agent.agent_id);
         let session = state.and_then(|s| s.state.clone());
         let finding = match (agent.active, agent.locked, &session) {
@@ -135,7 +135,7 @@ impl Sweep {
                 }
                 let mut rows: Vec<SweepRow> = self
                     .roster_all()
-                    .map(|r| self.from_roster(r, None))
+                    .map(|r| self.row_of_roster(r, None))
                     .collect();
                 // A state entry for an agent the roster does not show: the lists disagree.
                 for state in self.states_all() {
@@ -152,7 +152,7 @@ impl Sweep {
                     return self
                         .roster_all()
                         .filter(|r| in_team(&team, r.team_id.as_ref(), r.team.as_ref()))
-                        .map(|r| self.from_roster(r, None))
+                        .map(|r| self.row_of_roster(r, None))
                         .collect();
                 }
                 if !self
@@ -177,7 +177,7 @@ impl Sweep {
     /// its lookups found.
     fn row_for_id(&self, id: &str) -> SweepRow {
         if let Some(agent) = self.roster_entry(id) {
-            return self.from_roster(agent, Some(id));
+            return self.row_of_roster(agent, Some(id));
         }
         if let Some(state) = self.state_entry(id) {
             return SweepRow::from_state(state, Some(id));
