@@ -13,12 +13,15 @@ pub mod relay;
 pub mod report;
 pub mod session;
 pub mod sim;
+pub mod team;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 pub mod net;
 #[cfg(target_arch = "wasm32")]
 pub mod run;
+#[cfg(target_arch = "wasm32")]
+pub mod sweep_run;
 #[cfg(target_arch = "wasm32")]
 pub mod timings;
 #[cfg(target_arch = "wasm32")]

@@ -55,7 +55,8 @@ pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
                 }
             }
             Pair::Unknown(key) => {
-                if key.is_empty() {
+                // The Team view reads its own keys (`crate::team::read_link`).
+                if key.is_empty() || crate::team::LINK_KEYS.contains(&key.as_str()) {
                     continue;
                 }
                 if shows_as_typed(&key) {

@@ -30,6 +30,9 @@ pub enum Trigger {
     RunAgain,
     /// A row of the Team view: the form's tenant and credentials for another agent.
     TeamRow,
+    /// The Team view's Sweep button: the form's tenant and credentials for many agents (the
+    /// user and agent ID fields are not needed).
+    Sweep,
 }
 
 /// Where a run's requests go.
@@ -477,7 +480,11 @@ impl Session {
         if self.needs_confirmation() {
             return Err(Blocked::Unconfirmed(self.destination()));
         }
-        let inputs = self.form.validate().map_err(Blocked::Invalid)?;
+        let inputs = if trigger == Trigger::Sweep {
+            sweep_inputs(&self.form)?
+        } else {
+            self.form.validate().map_err(Blocked::Invalid)?
+        };
         let target = match self.mode {
             Mode::Real => Target::Network {
                 relay: inputs.relay.clone(),
@@ -502,4 +509,16 @@ impl Session {
             api_host: self.form.get(Field::ApiHost).trim().to_ascii_lowercase(),
         }
     }
+}
+
+/// The inputs of a sweep: the form's, without requiring a user or agent ID (a sweep names its
+/// agents itself); the ID fields, even when filled, are not part of it.
+fn sweep_inputs(form: &Form) -> Result<Inputs, Blocked> {
+    let mut form = form.clone();
+    form.set(Field::UserId, "sweep");
+    form.set(Field::AgentId, "");
+    let mut inputs = form.validate().map_err(Blocked::Invalid)?;
+    inputs.user_id = None;
+    inputs.agent_id = None;
+    Ok(inputs)
 }

@@ -112,6 +112,7 @@ mod exchange;
 pub mod jwt;
 mod machine;
 pub mod redact;
+pub mod sweep;
 mod tree;
 pub(crate) mod verdict;
 mod words;
@@ -125,6 +126,10 @@ pub use exchange::{Answer, Exchange, Request, RequestId, RequestKind, Response};
 pub use machine::{
     Diagnosis, Step, DEFAULT_RETRY_MS, MAX_PAGES, MAX_RETRY_WAIT_MS, MAX_TRIES, PAGE_SIZE,
     REQUIRED_SCOPES, SHORT_LIFETIME_SECS,
+};
+pub use sweep::{
+    Sweep, SweepProgress, SweepReport, SweepRow, SweepStep, SweepTarget, MAX_IN_FLIGHT,
+    MAX_SWEEP_PAGES,
 };
 pub use tree::{CachedToken, Report, Tree, VerdictReport, REUSE_MARGIN_MS, SCHEMA_VERSION};
 pub use verdict::Verdict;

@@ -318,6 +318,39 @@ impl ApiProfile for Guide {
     fn unnamed_scopes_note(&self) -> Option<&'static str> {
         None
     }
+
+    /// The guide's API has no roster: a sweep reads the all-agents list and looks users up.
+    fn roster_call(
+        &self,
+        _inputs: &Inputs,
+        _environment: Environment,
+        _token: &str,
+        _page: Page,
+    ) -> Option<Call> {
+        None
+    }
+
+    fn read_roster(&self, _body: &Value) -> Option<super::RosterPage> {
+        None
+    }
+
+    fn read_state_rows(&self, body: &Value) -> Option<Vec<super::StateRow>> {
+        let entries = entries_of(body)?;
+        Some(
+            entries
+                .iter()
+                .filter_map(|entry| {
+                    let agent_id =
+                        id_of(entry.get("agentId")).or_else(|| id_of(entry.get("id")))?;
+                    let state = match self.read_agent_state(entry) {
+                        AgentState::Active { state, .. } => Some(state),
+                        AgentState::NoSession => None,
+                    };
+                    Some(super::roster::state_row(entry, agent_id, state))
+                })
+                .collect(),
+        )
+    }
 }
 
 /// "Logged Out", "LOGGED_OUT", "loggedout": a state that means no session.

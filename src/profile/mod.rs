@@ -12,6 +12,9 @@
 
 pub mod guide;
 pub mod platform;
+pub mod roster;
+
+pub use roster::{RosterAgent, RosterPage, StateRow};
 
 use crate::engine::verdict::Verdict;
 use crate::inputs::{Environment, Inputs, Profile};
@@ -305,6 +308,23 @@ pub trait ApiProfile {
 
     /// What the tree adds when a token names no scopes at all; `None` when nothing is to add.
     fn unnamed_scopes_note(&self) -> Option<&'static str>;
+
+    /// A page of the roster a team sweep reads (every agent the key's user may see, with team,
+    /// `isActive`, `locked` and `hiddenAgents`); `None` when the API has no such list.
+    fn roster_call(
+        &self,
+        inputs: &Inputs,
+        environment: Environment,
+        token: &str,
+        page: Page,
+    ) -> Option<Call>;
+
+    /// Reads a 2xx roster page; `None` when it is no list of agents.
+    fn read_roster(&self, body: &Value) -> Option<RosterPage>;
+
+    /// Reads a 2xx state list with the columns a sweep's table shows; `None` when the JSON is
+    /// not a list in any accepted shape.
+    fn read_state_rows(&self, body: &Value) -> Option<Vec<StateRow>>;
 }
 
 /// The profile implementation for `profile` (`None` is kept for a profile not implemented yet;

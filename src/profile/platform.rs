@@ -422,6 +422,62 @@ impl ApiProfile for Platform {
         verdict_fix(verdict)
     }
 
+    /// The Admin agent list with the columns a sweep shows, paged like the agent lookup.
+    fn roster_call(
+        &self,
+        inputs: &Inputs,
+        _environment: Environment,
+        token: &str,
+        page: Page,
+    ) -> Option<Call> {
+        Some(get(
+            format!(
+                "{}/agents?fields={}&top={}&skip={}",
+                self.services(inputs),
+                super::roster::ROSTER_FIELDS,
+                page.top,
+                page.skip
+            ),
+            token,
+        ))
+    }
+
+    fn read_roster(&self, body: &Value) -> Option<super::RosterPage> {
+        let holder = match body.get("resultSet") {
+            Some(inner) if inner.is_object() => inner,
+            _ => body,
+        };
+        let entries: &Vec<Value> = match holder {
+            Value::Array(items) => items,
+            Value::Object(map) => ["agents", "agent", "entities", "items"]
+                .iter()
+                .find_map(|k| map.get(*k).and_then(Value::as_array))?,
+            _ => return None,
+        };
+        Some(super::RosterPage {
+            agents: entries
+                .iter()
+                .filter_map(super::roster::roster_agent)
+                .collect(),
+            hidden: id_of(holder.get("hiddenAgents")).and_then(|h| h.parse().ok()),
+        })
+    }
+
+    fn read_state_rows(&self, body: &Value) -> Option<Vec<super::StateRow>> {
+        self.read_state_list(body)?;
+        Some(
+            state_entries(body)
+                .into_iter()
+                .filter_map(|entry| {
+                    let agent_id =
+                        id_of(entry.get("agentNo")).or_else(|| id_of(entry.get("agentId")))?;
+                    let state = entry_state(entry).map(|(state, _)| state);
+                    Some(super::roster::state_row(entry, agent_id, state))
+                })
+                .collect(),
+        )
+    }
+
     fn unnamed_scopes_note(&self) -> Option<&'static str> {
         Some("Platform tokens usually name none: what an access key may do comes from its user's role, and a refusal shows as 403.")
     }

@@ -82,11 +82,15 @@ mod guide;
 mod offline;
 mod platform;
 mod scenario;
+mod sweep;
 mod tenant;
 mod token;
 
 pub use offline::diagnose_offline;
 pub use scenario::Scenario;
+pub use sweep::{
+    sweep_agent, sweep_agent_id, sweep_client_id, sweep_user_id, SweepAgent, SWEEP_TEAMS,
+};
 pub use tenant::SimTenant;
 
 use crate::engine::{Answer, Request, Response};

@@ -55,6 +55,10 @@ impl SimTenant {
     /// The answer to `request`.
     pub fn answer(&mut self, request: &SimRequest) -> SimResponse {
         let target = Target::of(request);
+        // The sweep tenants (`demo-sweep-<n>`) answer first; every scenario is left as it was.
+        if let Some(answer) = super::sweep::answer(request, &target) {
+            return answer;
+        }
         match endpoint(&target, &request.url) {
             Endpoint::Health => self.health(request, &target),
             Endpoint::Guide(endpoint) => self.guide(request, &target, endpoint),

@@ -72,7 +72,7 @@ pub fn copy_with_notice(text: String, what: &'static str, notice: RwSignal<Strin
 }
 
 /// Saves `text` as a file named `name`, answering whether the browser took it.
-fn download(name: &str, text: &str, mime: &str) -> bool {
+pub(super) fn download(name: &str, text: &str, mime: &str) -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };

@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod form;
 mod open_report;
+mod team;
 mod tree;
 
 use crate::config::SiteConfig;
@@ -112,16 +113,7 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         } = plan;
         last_inputs.set_value(Some(inputs.clone()));
         last_form.set_value(Some(form));
-        let backend = match target {
-            Target::Network { relay } => Backend::Network {
-                relay,
-                page_url: browser::page_url(),
-            },
-            Target::Demo(scenario) => Backend::Demo {
-                tenant: Rc::new(RefCell::new(SimTenant::new())),
-                scenario,
-            },
-        };
+        let backend = backend_for(target);
         let now = net::wall_clock_ms();
         let cached = token.get_value().filter(|t| t.is_valid_for(&inputs, now));
         let diagnosis = Diagnosis::new(inputs, cached, now);
@@ -203,6 +195,33 @@ pub fn App(site: SiteConfig) -> impl IntoView {
 
     let run_again = Callback::new(move |()| request_run.run(Trigger::RunAgain));
 
+    // The Team view: a sweep asks the session like every run, with the same credentials, and
+    // hands its token back for the single diagnosis of a row.
+    let plan_sweep: team::PlanSweep = Callback::new(move |()| {
+        let result = session.try_update(|s| s.request_run(Trigger::Sweep))?;
+        match result {
+            Ok(plan) => {
+                let now = net::wall_clock_ms();
+                let cached = token
+                    .get_value()
+                    .filter(|t| t.is_valid_for(&plan.inputs, now));
+                Some((plan.inputs, plan.form, backend_for(plan.target), cached))
+            }
+            Err(blocked) => {
+                form::focus(blocked.focus());
+                None
+            }
+        }
+    });
+    let keep_token = Callback::new(move |t: CachedToken| token.set_value(Some(t)));
+    let open_row = Callback::new(move |row: crate::engine::SweepRow| {
+        session.update(|s| team_row_into_form(s, &row));
+        request_run.run(Trigger::TeamRow);
+        form::focus("result-title");
+    });
+    let (link_query, link_fragment) = browser::query_and_fragment();
+    let (_, link_team, link_ids) = crate::team::read_link(&link_query, &link_fragment);
+
     let copy_notice = RwSignal::new(String::new());
     let markdown = Callback::new(move |()| {
         let form = last_form.get_value()?;
@@ -264,11 +283,43 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             <open_report::ReportBanner opened=opened />
             <Result tree=tree.into() phase=phase.into() runs=runs.into() markdown=markdown json=json on_run_again=run_again
                 on_curl=copy_curl notice=copy_notice />
+            <team::TeamView plan=plan_sweep on_token=keep_token on_open=open_row
+                initial_team=link_team initial_ids=link_ids />
         </main>
         <footer class="colophon">
             "Agent State Doctor " {crate::VERSION}
             " · runs in your browser; secrets stay in this tab's memory."
         </footer>
+    }
+}
+
+/// Where a run's requests go, as the transport knows it.
+fn backend_for(target: Target) -> Backend {
+    match target {
+        Target::Network { relay } => Backend::Network {
+            relay,
+            page_url: browser::page_url(),
+        },
+        Target::Demo(scenario) => Backend::Demo {
+            tenant: Rc::new(RefCell::new(SimTenant::new())),
+            scenario,
+        },
+    }
+}
+
+/// A Team row's agent in the form's ID fields (tenant and credentials stay): its user ID and
+/// agent ID when known (both: the diagnosis then cross-checks them, without paging for the
+/// user), else the ID that was pasted.
+fn team_row_into_form(session: &mut Session, row: &crate::engine::SweepRow) {
+    use crate::inputs::Field;
+    let user = row.user_id.clone().unwrap_or_default();
+    let agent = row.agent_id.clone().unwrap_or_default();
+    if user.is_empty() && agent.is_empty() {
+        session.edit(Field::UserId, row.typed.as_deref().unwrap_or_default());
+        session.edit(Field::AgentId, "");
+    } else {
+        session.edit(Field::UserId, &user);
+        session.edit(Field::AgentId, &agent);
     }
 }
 
