@@ -47,6 +47,8 @@ pub fn TeamView(
     let last_form = StoredValue::new(None::<Form>);
     let cancel = StoredValue::new_local(None::<Rc<Cancel>>);
     let notice = RwSignal::new(String::new());
+    // The page's session, for the rule of whether a finished table may take focus.
+    let session = use_context::<RwSignal<crate::session::Session>>();
 
     let sweep = move |_| {
         let Some((inputs, form, backend, cached)) = plan.run(()) else {
@@ -71,6 +73,13 @@ pub fn TeamView(
                 table.set(TeamTable::new(done.rows.clone()));
                 report.set(Some(*done));
                 phase.set(SweepPhase::Done);
+                // The table comes to the person as a verdict does, unless they are typing.
+                let focus = browser::focus_now();
+                if session.and_then(|s| s.try_update(|s| s.result_arrived(focus)))
+                    == Some(crate::session::Arrival::TakeFocus)
+                {
+                    browser::bring_into_view("sweep-table");
+                }
             }
         });
         cancel.set_value(Some(handle));
@@ -252,7 +261,7 @@ fn Table(table: RwSignal<TeamTable>, on_open: Callback<SweepRow>) -> impl IntoVi
     };
     let pages = move || table.with(TeamTable::page);
     view! {
-        <div role="table" id="sweep-table" class="sweep-table" aria-label="Agents swept"
+        <div role="table" id="sweep-table" tabindex="-1" class="sweep-table" aria-label="Agents swept"
             aria-rowcount=move || table.with(TeamTable::shown_len) + 1>
             <div role="rowgroup">
                 <div role="row" class="sweep-head" aria-rowindex="1">

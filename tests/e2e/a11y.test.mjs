@@ -4,22 +4,30 @@
 // answers keeps a real one running.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchBrowser, openPage, DIST } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { serveStatic, launchBrowser, openPage, startBinary, runBinary, DIST } from './harness.mjs';
 import { auditBothThemes, audited, AXE_TAGS } from './a11y.mjs';
 
 let site;
 let browser;
+let sim;    // the simulated tenant over HTTP, for the Team view
+let relay;  // serves the page and relays to the sim
 const HELD_RELAY = 'https://relay.example/';
 const WITH_RELAY = `#tenant=acme&user=u-1&client_id=cid&relay=${encodeURIComponent(HELD_RELAY)}`;
 
 before(async () => {
   site = await serveStatic(DIST, '/tools/doctor/');
   browser = await launchBrowser();
+  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
+  relay = await startBinary('doctor-relay', [
+    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
+  ]);
 });
 
 after(async () => {
   await browser?.close();
   await site?.close();
+  for (const server of [sim, relay]) await server?.stop();
 });
 
 /** The demo tenant on `scenario`, diagnosed to its verdict. */
@@ -91,38 +99,39 @@ test('a finished diagnosis that stopped early (skipped checks)', async () => {
   await page.close();
 });
 
-// ---- Views being built on other branches (issue 13: report banner, issue 14: Team view). ----
-// They skip while their element is absent; once merged, drive the page to the view where the
-// TODO says, and the audit below runs unchanged.
-
-test('the report banner (issue 13)', async (t) => {
+test('the report banner, with the recorded and today\'s verdicts side by side', async () => {
   const page = await openPage(browser.context, site.url);
-  // TODO after merging issue 13: open a saved report here (the way its own e2e test does).
-  const banner = await page.$('#report-banner, .report-banner');
-  if (!banner) {
-    await page.close();
-    t.skip('view not built yet');
-    return;
-  }
+  const report = JSON.parse(await readFile(new URL('../reports/logged-in.json', import.meta.url), 'utf8'));
+  // One recorded answer changed, so the banner shows both verdicts (its fullest form).
+  const user = report.diagnosis.checks.find((c) => c.id === 'user').exchanges[0];
+  user.response_body = JSON.stringify({ id: '11111111-2222-3333-4444-555555555555', firstName: 'Dana' });
+  await page.setInputFiles('#open-report', {
+    name: 'report.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(report)),
+  });
+  await page.waitForSelector('#report-banner');
+  assert.match(await page.textContent('#report-banner'), /recorded/);
   await auditBothThemes(page, 'report banner');
+  assert.deepEqual(page.problems, []);
   await page.close();
 });
 
-test('the Team view with results (issue 14)', async (t) => {
-  const page = await openPage(browser.context, site.url);
-  // TODO after merging issue 14: open the Team view and run it to its results here.
-  const team = await page.$('#team, .team-view');
-  if (!team) {
-    await page.close();
-    t.skip('view not built yet');
-    return;
-  }
+test('the Team view with results', async () => {
+  const cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--api-host', sim.url, '--relay', '/relay/']));
+  const scenario = cases.find((c) => c.id === 'platform-logged-in');
+  const page = await openPage(browser.context, `${relay.url}/#${scenario.fragment}`);
+  await page.fill('#client_id', 'demo-sweep-200');
+  await page.fill('#client_secret', scenario.secret);
+  await page.fill('#access_key_secret', scenario.access_key_secret);
+  if (await page.isVisible('#confirm-destination')) await page.click('#confirm-destination');
+  await page.click('#sweep');
+  await page.waitForSelector('#sweep-table .sweep-row', { timeout: 60000 });
   await auditBothThemes(page, 'Team view with results');
+  assert.deepEqual(page.problems, []);
   await page.close();
 });
 
 test('what was checked', () => {
   console.log(`axe-core ${AXE_TAGS.join(', ')}; zero violations on:`);
   for (const a of audited) console.log(`  ${a.label}: ${a.passed} rules passed, ${a.incomplete.length} to review`);
-  assert.equal(audited.length, 12, 'six views, two themes each');
+  assert.equal(audited.length, 16, 'eight views, two themes each');
 });

@@ -62,6 +62,10 @@ test('a team sweep over HTTP through the relay: counts, findings, sorting, filte
   const { page, scenario } = await openSweepPage();
   await sweep(page);
 
+  // The finished table comes to the person: it takes focus and the form folds to one line.
+  await page.waitForFunction(() => document.activeElement?.id === 'sweep-table');
+  assert.ok(await page.isVisible('#form-summary'), 'the form is folded');
+
   // Counts per finding, as the directory makes them.
   const want = {};
   for (let i = 0; i < AGENTS; i++) {
