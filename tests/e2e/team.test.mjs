@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launchBrowser, openPage, startBinary, runBinary, secretLeaks, DIST } from './harness.mjs';
+import { launchBrowser, openPage, startBinary, runBinary, secretLeaks, screenshotPath, DIST } from './harness.mjs';
 
 let sim;
 let relay;
@@ -84,7 +84,7 @@ test('a team sweep over HTTP through the relay: counts, findings, sorting, filte
     return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
   });
   await page.screenshot({
-    path: new URL('../../docs/team.png', import.meta.url).pathname,
+    path: await screenshotPath('team.png'),
     clip: { ...box, height: Math.min(box.height, 760) },
     fullPage: true,
   });
