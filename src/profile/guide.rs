@@ -231,21 +231,7 @@ impl ApiProfile for Guide {
     }
 
     fn read_state_list(&self, body: &Value) -> Option<Vec<ListedAgent>> {
-        let entries = entries_of(body)?;
-        Some(
-            entries
-                .iter()
-                .filter_map(|entry| {
-                    let agent_id =
-                        id_of(entry.get("agentId")).or_else(|| id_of(entry.get("id")))?;
-                    let state = match self.read_agent_state(entry) {
-                        AgentState::Active { state, .. } => Some(state),
-                        AgentState::NoSession => None,
-                    };
-                    Some(ListedAgent { agent_id, state })
-                })
-                .collect(),
-        )
+        Some(super::roster::listed(self.read_state_rows(body)?))
     }
 
     fn discovery_call(&self, _inputs: &Inputs, _tenant_id: &str) -> Option<Call> {

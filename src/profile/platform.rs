@@ -112,6 +112,16 @@ impl Platform {
             inputs.api_version
         )
     }
+
+    /// One page of the Admin agent list, with the columns `fields` names.
+    fn agents_page(&self, inputs: &Inputs, fields: &str, page: Page) -> String {
+        format!(
+            "{}/agents?fields={fields}&top={}&skip={}",
+            self.services(inputs),
+            page.top,
+            page.skip
+        )
+    }
 }
 
 /// The agent-state entries of an answer: `agentStates`, the older `resultSet` wrapper (with
@@ -386,24 +396,7 @@ impl ApiProfile for Platform {
     }
 
     fn read_state_list(&self, body: &Value) -> Option<Vec<ListedAgent>> {
-        let listed = body.get("agentStates").is_some()
-            || body.get("resultSet").is_some_and(Value::is_object)
-            || body.is_array();
-        if !listed {
-            return None;
-        }
-        Some(
-            state_entries(body)
-                .into_iter()
-                .filter_map(|entry| {
-                    // The unified service names the numeric ID `agentNo` (and the UUID `agentId`).
-                    let agent_id =
-                        id_of(entry.get("agentNo")).or_else(|| id_of(entry.get("agentId")))?;
-                    let state = entry_state(entry).map(|(state, _)| state);
-                    Some(ListedAgent { agent_id, state })
-                })
-                .collect(),
-        )
+        Some(super::roster::listed(self.read_state_rows(body)?))
     }
 
     fn secrets(&self, inputs: &Inputs) -> Vec<String> {
@@ -431,13 +424,7 @@ impl ApiProfile for Platform {
         page: Page,
     ) -> Option<Call> {
         Some(get(
-            format!(
-                "{}/agents?fields={}&top={}&skip={}",
-                self.services(inputs),
-                super::roster::ROSTER_FIELDS,
-                page.top,
-                page.skip
-            ),
+            self.agents_page(inputs, super::roster::ROSTER_FIELDS, page),
             token,
         ))
     }
@@ -464,11 +451,17 @@ impl ApiProfile for Platform {
     }
 
     fn read_state_rows(&self, body: &Value) -> Option<Vec<super::StateRow>> {
-        self.read_state_list(body)?;
+        let listed = body.get("agentStates").is_some()
+            || body.get("resultSet").is_some_and(Value::is_object)
+            || body.is_array();
+        if !listed {
+            return None;
+        }
         Some(
             state_entries(body)
                 .into_iter()
                 .filter_map(|entry| {
+                    // The unified service names the numeric ID `agentNo` (and the UUID `agentId`).
                     let agent_id =
                         id_of(entry.get("agentNo")).or_else(|| id_of(entry.get("agentId")))?;
                     let state = entry_state(entry).map(|(state, _)| state);
@@ -517,16 +510,7 @@ impl ApiProfile for Platform {
         token: &str,
         page: Page,
     ) -> Option<Call> {
-        Some(get(
-            format!(
-                "{}/agents?fields={}&top={}&skip={}",
-                self.services(inputs),
-                AGENT_FIELDS,
-                page.top,
-                page.skip
-            ),
-            token,
-        ))
+        Some(get(self.agents_page(inputs, AGENT_FIELDS, page), token))
     }
 
     fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<AgentListing> {

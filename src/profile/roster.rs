@@ -93,6 +93,16 @@ pub fn state_row(entry: &Value, agent_id: String, state: Option<String>) -> Stat
     }
 }
 
+/// The state rows as the diagnosis' all-agents list reads them: ID and state only.
+pub fn listed(rows: Vec<StateRow>) -> Vec<super::ListedAgent> {
+    rows.into_iter()
+        .map(|row| super::ListedAgent {
+            agent_id: row.agent_id,
+            state: row.state,
+        })
+        .collect()
+}
+
 /// A roster record read tolerantly; `None` without an agent ID.
 pub fn roster_agent(entry: &Value) -> Option<RosterAgent> {
     Some(RosterAgent {
