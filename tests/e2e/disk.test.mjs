@@ -96,3 +96,24 @@ test('a blocked WebAssembly file: the boot screen says so at once, not "Loadingâ
   assert.equal(await page.$('#diagnose'), null);
   await page.close();
 });
+
+test('WebAssembly turned off: the boot screen says so at once, for the folder and the single file', async () => {
+  // V8's jitless mode (what hardened browser settings such as Edge's enhanced security mode turn
+  // on) removes the WebAssembly global altogether: the page must say so, not stay on "Loadingâ€¦".
+  const jitless = await launchBrowser({ extraArgs: ['--js-flags=--jitless'] });
+  try {
+    for (const url of [`${relay.url}/`, `${SINGLE}#tenant=acme`]) {
+      const page = await jitless.context.newPage();
+      await page.goto(url);
+      assert.equal(await page.evaluate(() => typeof WebAssembly), 'undefined', 'the browser runs without WebAssembly');
+      await page.waitForSelector('#boot.failed', { timeout: 3000 });
+      const text = await page.textContent('#boot');
+      assert.match(text, /WebAssembly turned off/);
+      assert.match(text, /another browser/);
+      assert.equal(await page.$('#diagnose'), null);
+      await page.close();
+    }
+  } finally {
+    await jitless.close();
+  }
+});

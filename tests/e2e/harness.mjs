@@ -39,7 +39,7 @@ export async function serveStatic(dir, prefix = '/tools/doctor/') {
 }
 
 /** Launches Chromium with the flags that work on these machines, in a fresh profile. */
-export async function launchBrowser() {
+export async function launchBrowser({ extraArgs = [] } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'doctor-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -48,6 +48,7 @@ export async function launchBrowser() {
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
     viewport: { width: 1100, height: 900 },
     acceptDownloads: true,
