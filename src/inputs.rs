@@ -380,7 +380,7 @@ fn check_field(form: &Form, field: Field) -> Result<String, String> {
         // Secrets are used exactly as typed: a trailing space may be part of one.
         Field::ClientSecret | Field::AccessKeySecret => {
             if raw.is_empty() {
-                Err(format!("Enter the {}", field.label().to_lowercase()))
+                Err(format!("Enter the {}", field.label().to_ascii_lowercase()))
             } else {
                 Ok(String::new())
             }
@@ -420,7 +420,7 @@ fn check_field(form: &Form, field: Field) -> Result<String, String> {
 
 fn required(field: Field, text: &str) -> Result<String, String> {
     if text.is_empty() {
-        Err(format!("Enter the {}", field.label().to_lowercase()))
+        Err(format!("Enter the {}", field.label().to_ascii_lowercase()))
     } else {
         Ok(text.to_string())
     }
