@@ -285,7 +285,7 @@ impl Form {
             });
         }
         if !errors.is_empty() {
-            errors.sort_by_key(|e| index(e.field));
+            crate::sorting::sort_by_key(&mut errors, |e| index(e.field));
             return Err(errors);
         }
         let value = |field: Field| values[index(field)].clone().unwrap_or_default();
