@@ -340,8 +340,8 @@ fn empty_answer(kind: RequestKind) -> Option<Value> {
 /// count), else against `now_ms`. A date already past asks for no wait.
 fn retry_after_ms(response: &Response, now_ms: u64) -> Option<u64> {
     let value = response.header("retry-after")?.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as u64);
+    if let Ok(ms) = super::seconds::as_ms(value, super::seconds::Rounding::Nearest) {
+        return ms;
     }
     let at = http_date_ms(value)?;
     let base = response
