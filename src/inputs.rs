@@ -285,7 +285,7 @@ impl Form {
             });
         }
         if !errors.is_empty() {
-            errors.sort_by_key(|e| index(e.field));
+            crate::sorting::sort_by_key(&mut errors, |e| index(e.field));
             return Err(errors);
         }
         let value = |field: Field| values[index(field)].clone().unwrap_or_default();
@@ -380,7 +380,7 @@ fn check_field(form: &Form, field: Field) -> Result<String, String> {
         // Secrets are used exactly as typed: a trailing space may be part of one.
         Field::ClientSecret | Field::AccessKeySecret => {
             if raw.is_empty() {
-                Err(format!("Enter the {}", field.label().to_lowercase()))
+                Err(format!("Enter the {}", field.label().to_ascii_lowercase()))
             } else {
                 Ok(String::new())
             }
@@ -420,7 +420,7 @@ fn check_field(form: &Form, field: Field) -> Result<String, String> {
 
 fn required(field: Field, text: &str) -> Result<String, String> {
     if text.is_empty() {
-        Err(format!("Enter the {}", field.label().to_lowercase()))
+        Err(format!("Enter the {}", field.label().to_ascii_lowercase()))
     } else {
         Ok(text.to_string())
     }

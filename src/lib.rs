@@ -13,6 +13,7 @@ pub mod relay;
 pub mod report;
 pub mod session;
 pub mod sim;
+pub mod sorting;
 pub mod team;
 pub mod url;
 

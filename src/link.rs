@@ -73,9 +73,7 @@ pub fn read(query: &str, fragment: &str, base: &Form) -> LinkRead {
         // Never echo a key that does not look like a plain name: it may be a pasted value.
         result.unknown.push(UNREADABLE_KEY.into());
     }
-    result
-        .set
-        .sort_by_key(|f| Field::ALL.iter().position(|x| x == f));
+    crate::sorting::sort_by_key(&mut result.set, |f| Field::ALL.iter().position(|x| x == f));
     result.rerouted = result
         .set
         .iter()

@@ -166,8 +166,8 @@ impl TeamTable {
                     (text.to_ascii_lowercase(), number)
                 })
                 .collect();
-            order.sort_by(|a, b| {
-                let (ka, kb) = (&keys[*a], &keys[*b]);
+            crate::sorting::sort_positions(&mut order, &|a, b| {
+                let (ka, kb) = (&keys[a], &keys[b]);
                 let by = ka.1.cmp(&kb.1).then_with(|| ka.0.cmp(&kb.0));
                 match direction {
                     Direction::Ascending => by,
@@ -217,7 +217,7 @@ impl TeamTable {
             .map(|v| (*v, self.rows.iter().filter(|r| r.finding == *v).count()))
             .filter(|(_, n)| *n > 0)
             .collect();
-        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        crate::sorting::sort_by_key(&mut counts, |c| std::cmp::Reverse(c.1));
         counts
     }
 

@@ -86,8 +86,8 @@ impl Failure {
             }
             Failure::RateLimited { tries, waited_ms } => {
                 format!(
-                    "Still 429 Too Many Requests after {tries} tries and {:.1} s of waiting.",
-                    *waited_ms as f64 / 1000.0
+                    "Still 429 Too Many Requests after {tries} tries and {} s of waiting.",
+                    tenths_of_seconds(*waited_ms)
                 )
             }
             Failure::ServiceError { status, detail } => {
@@ -340,8 +340,8 @@ fn empty_answer(kind: RequestKind) -> Option<Value> {
 /// count), else against `now_ms`. A date already past asks for no wait.
 fn retry_after_ms(response: &Response, now_ms: u64) -> Option<u64> {
     let value = response.header("retry-after")?.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0).round() as u64);
+    if let Ok(ms) = super::seconds::as_ms(value, super::seconds::Rounding::Nearest) {
+        return ms;
     }
     let at = http_date_ms(value)?;
     let base = response
@@ -469,5 +469,26 @@ fn preview(text: &str) -> String {
         format!("\"{short}...\"")
     } else {
         format!("\"{short}\"")
+    }
+}
+
+/// Milliseconds as seconds with one decimal (`1.5`), rounded half up, in integers: formatting an
+/// `f64` would bring the standard library's float printing (about 10 KB) into the page.
+fn tenths_of_seconds(ms: u64) -> String {
+    let tenths = (ms + 50) / 100;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The same text as `{:.1}` of the seconds as a float, for every wait that is not a tie
+    /// (a tie such as 1150 ms rounds up here; the float rounded it by its binary value).
+    #[test]
+    fn tenths_of_seconds_reads_like_float_formatting() {
+        for ms in (0..200_000u64).filter(|ms| ms % 100 != 50) {
+            let float = format!("{:.1}", ms as f64 / 1000.0);
+            assert_eq!(super::tenths_of_seconds(ms), float, "{ms} ms");
+        }
+        assert_eq!(super::tenths_of_seconds(1150), "1.2");
     }
 }

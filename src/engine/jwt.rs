@@ -35,9 +35,11 @@ pub fn scopes(token: &str) -> Option<Vec<String>> {
 pub fn expires_at_ms(token: &str) -> Option<u64> {
     let claims = claims(token)?;
     let exp = claims.get("exp")?;
-    let seconds = match exp {
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
-        other => other.as_f64()?,
-    };
-    (seconds.is_finite() && seconds >= 0.0).then_some((seconds * 1000.0) as u64)
+    match exp {
+        Value::String(s) => super::seconds::as_ms(s.trim(), super::seconds::Rounding::Down).ok()?,
+        other => {
+            let seconds = other.as_f64()?;
+            (seconds.is_finite() && seconds >= 0.0).then_some((seconds * 1000.0) as u64)
+        }
+    }
 }

@@ -112,6 +112,7 @@ mod exchange;
 pub mod jwt;
 mod machine;
 pub mod redact;
+mod seconds;
 pub mod sweep;
 mod tree;
 pub(crate) mod verdict;

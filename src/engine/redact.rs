@@ -78,7 +78,7 @@ impl Redactor {
         }
         self.values.push(secret);
         // Longest first, so a secret inside a longer one (a token holding it) goes as a whole.
-        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        crate::sorting::sort_by_key(&mut self.values, |v| std::cmp::Reverse(v.len()));
     }
 
     /// Adds the values of token fields found in a JSON body (`access_token`, `refresh_token`,

@@ -92,7 +92,7 @@ pub fn markdown(tree: &Tree, form: &Form, page_version: &str) -> String {
             continue;
         }
         if field.is_secret() {
-            left_out.push(field.label().to_lowercase());
+            left_out.push(field.label().to_ascii_lowercase());
             continue;
         }
         let _ = writeln!(

@@ -351,7 +351,7 @@ struct Recorded<'a> {
 impl<'a> Recorded<'a> {
     fn new(tree: &'a Tree) -> Self {
         let mut exchanges: Vec<(&Exchange, bool)> = exchanges(tree).map(|e| (e, false)).collect();
-        exchanges.sort_by_key(|(e, _)| e.request_id);
+        crate::sorting::sort_by_key(&mut exchanges, |(e, _)| e.request_id);
         Recorded {
             exchanges,
             not_in_report: Vec::new(),

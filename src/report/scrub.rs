@@ -41,7 +41,9 @@ impl Scrubber {
             }
         }
         values.retain(|v| !v.is_empty() && v != PLACEHOLDER);
-        values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        crate::sorting::sort_by(&mut values, |a, b| {
+            b.len().cmp(&a.len()).then_with(|| a.cmp(b))
+        });
         values.dedup();
         Scrubber { values }
     }

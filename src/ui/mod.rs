@@ -54,6 +54,18 @@ enum Phase {
     Cancelled,
 }
 
+impl Phase {
+    /// The result's `data-phase`, which tests wait on.
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Running => "running",
+            Phase::Done => "done",
+            Phase::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// Reads the address bar into the session and writes back the address with any secret removed.
 fn follow_address(session: &mut Session) {
     let (query, fragment) = browser::query_and_fragment();
@@ -356,7 +368,7 @@ fn Result(
     };
     view! {
         <section class="result" aria-labelledby="result-title" data-run=move || runs.get()
-            data-phase=move || format!("{:?}", phase.get()).to_lowercase()>
+            data-phase=move || phase.get().name()>
             {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
             {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
             <Show when=move || phase.get() == Phase::Done>

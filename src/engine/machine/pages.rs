@@ -107,7 +107,7 @@ impl Diagnosis {
             };
             pages.push((page, listing));
         }
-        pages.sort_by_key(|(p, _)| p.skip);
+        crate::sorting::sort_by_key(&mut pages, |(p, _)| p.skip);
         Some(pages)
     }
 
@@ -231,7 +231,7 @@ impl Diagnosis {
             .iter()
             .filter(|s| s.target.kind() == RequestKind::StateList)
             .collect();
-        lists.sort_by_key(|s| skip_of(s));
+        crate::sorting::sort_by_key(&mut lists, |s| skip_of(s));
         if let Some(first) = lists.first() {
             self.found.list = Some(self.read_list_pages(&lists));
             if self.is_no_data(first) {
@@ -256,7 +256,7 @@ impl Diagnosis {
             .iter()
             .filter(|s| s.target.kind() == RequestKind::AgentLookup)
             .collect();
-        lookups.sort_by_key(|s| skip_of(s));
+        crate::sorting::sort_by_key(&mut lookups, |s| skip_of(s));
         if let Some(first) = lookups.first() {
             self.found.lookup = Some(self.reading(first));
             self.found.listing = self.read_listing(&lookups);
