@@ -94,6 +94,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         )>,
     );
     let open_error = RwSignal::new(String::new());
+    // A chunk of the page (the demo's code) that could not load.
+    let demo_error = RwSignal::new(String::new());
     provide_context(open_report::ViewingReport(Signal::derive(move || {
         opened.with(Option::is_some)
     })));
@@ -148,7 +150,18 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         let Some(result) = session.try_update(|s| s.request_run(trigger)) else {
             return;
         };
+        demo_error.set(String::new());
         match result {
+            // The demo's code is fetched on its first run; a run waits for it, and a chunk that
+            // cannot load is said beside the tenant choice (the next run tries again).
+            Ok(plan) if matches!(plan.target, Target::Demo(_)) && !crate::chunks::demo_loaded() => {
+                leptos::task::spawn_local(async move {
+                    match crate::chunks::load_demo().await {
+                        Ok(()) => launch(plan),
+                        Err(unavailable) => demo_error.set(unavailable.message("The demo")),
+                    }
+                });
+            }
             Ok(plan) => launch(plan),
             Err(blocked) => {
                 if matches!(blocked, Blocked::Invalid(_)) {
@@ -278,6 +291,9 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 </div>
             })}
             <ModePicker />
+            <p class="notice warn" role="alert" id="demo-error" class:hidden=move || demo_error.with(String::is_empty)>
+                {move || demo_error.get()}
+            </p>
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <open_report::OpenReport on_text=open_text error=open_error />
             <open_report::ReportBanner opened=opened />
