@@ -123,7 +123,8 @@ const names = {
   wasm: `${NAME}-${hash(mainWasm)}_bg.wasm`,
   loader: `${LOADER}-${shared}.js`,
 };
-glue = glue.replace(`from "./${LOADER}.js"`, `from "./${names.loader}"`);
+// (wasm-bindgen writes one `import * as importN` of the loader per group of imports.)
+glue = glue.replaceAll(`from "./${LOADER}.js"`, `from "./${names.loader}"`);
 loader = loader.replace(`from "./${NAME}.js"`, `from "./${names.js}"`);
 
 // Stage the files (a rebuild by trunk serve replaces the previous ones).

@@ -45,10 +45,12 @@ let glue = await readFile(join(dir, jsName), 'utf8');
 // as an object of its exports, in its own scope, with every chunk's bytes inside this file. Its
 // `__chunk(file)` instantiates from those bytes instead of fetching (nothing can be fetched
 // here); a chunk is still compiled only when its code is first used.
-const loaderImport = glue.match(/^import \* as ([A-Za-z_$][\w$]*) from ["']\.\/(__wasm_split-[^"']+\.js)["'];?[ \t]*$/m);
+// wasm-bindgen writes one `import * as importN` of it per group of imports: all name the object.
+const loaderImports = [...glue.matchAll(/^import \* as ([A-Za-z_$][\w$]*) from ["']\.\/(__wasm_split-[^"']+\.js)["'];?[ \t]*$/gm)];
 let loaderScope = '';
-if (loaderImport) {
-  const [line, binding, loaderName] = loaderImport;
+if (loaderImports.length > 0) {
+  const [, binding, loaderName] = loaderImports[0];
+  if (loaderImports.some((m) => m[2] !== loaderName)) fail(`${jsName} imports two different loaders`);
   let loader = await readFile(join(dir, loaderName), 'utf8');
   loader = loader.replace(new RegExp(`^import \\{ initSync \\} from ["']\\./${jsName.replace(/[.$]/g, '\\$&')}["'];?[ \t]*$`, 'm'), '');
   if (/^\s*import\b/m.test(loader)) fail(`${loaderName} imports something other than initSync from ${jsName}`);
@@ -71,8 +73,9 @@ const __chunk = (file) => () => async (imports) => {
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     return WebAssembly.instantiate(bytes, imports);
 };`);
-  glue = glue.replace(line, '');
-  loaderScope = `\n// The on-demand chunks' loader, with the chunks inside this file.\nconst ${binding} = (() => {\n${loader}\nreturn { __proto__: null, ${exported.join(', ')} };\n})();\n`;
+  for (const [line] of loaderImports) glue = glue.replace(line, '');
+  const aliases = loaderImports.slice(1).map((m) => `const ${m[1]} = ${binding};\n`).join('');
+  loaderScope = `\n// The on-demand chunks' loader, with the chunks inside this file.\nconst ${binding} = (() => {\n${loader}\nreturn { __proto__: null, ${exported.join(', ')} };\n})();\n${aliases}`;
 }
 if (/^\s*import\b/m.test(glue)) fail(`${jsName} imports other modules`);
 glue = glue

@@ -39,7 +39,7 @@ what_loads() {
   for split in $1; do
     case $split in
       demo) out+=("the Demo tenant's first run") ;;
-      team) out+=("opening the Team view") ;;
+      team) out+=("the Team view's first sweep") ;;
       report) out+=("opening a saved report") ;;
       export) out+=("the first export (JSON, Markdown, curl, CSV)") ;;
       *) out+=("$split") ;;

@@ -11,9 +11,14 @@
 //! A chunk that cannot be fetched (offline, blocked) is an [`Unavailable`], never a panic: the
 //! caller says so on the page, and the next call tries again.
 
-use crate::engine::{Request, RequestKind};
+use crate::engine::{CachedToken, Request, RequestKind, Sweep, SweepTarget};
+use crate::inputs::Inputs;
+use crate::net::{Backend, Cancel};
+use crate::report::replay::{OpenError, OpenedReport, Replayed};
 use crate::sim::{Scenario, SimRequest, SimResponse, SimTenant};
+use crate::sweep_run::{self, SweepUpdate};
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// A chunk of the page did not load (its file could not be fetched or instantiated); the
 /// browser's console has the details. Nothing is cached: the next call fetches it again.
@@ -76,6 +81,38 @@ on_demand! {
         };
         let answer = tenant.borrow_mut().answer(&sim_request);
         answer
+    }
+}
+
+on_demand! {
+    /// Starts a Team sweep and answers the handle that cancels it (chunk `team`: the sweep
+    /// machine `src/engine/sweep/*` and its driver `src/sweep_run.rs`). The table and its
+    /// exports stay with the Team view.
+    in chunk team:
+    pub fn start_sweep(
+        inputs: Inputs,
+        team: String,
+        ids: String,
+        cached: Option<CachedToken>,
+        now_ms: u64,
+        backend: Backend,
+        report: Box<dyn Fn(SweepUpdate)>,
+    ) -> Rc<Cancel> {
+        let target = SweepTarget::parse(&team, &ids);
+        let sweep = Sweep::new(inputs, target, cached, now_ms);
+        sweep_run::start(sweep, backend, report)
+    }
+}
+
+on_demand! {
+    /// Opens a saved JSON report and diagnoses it again (chunk `report`:
+    /// `src/report/replay.rs` and the JSON reading it needs).
+    in chunk report:
+    pub fn open_report(
+        text: &str,
+        now_ms: u64,
+    ) -> Result<(OpenedReport, Replayed), OpenError> {
+        crate::report::replay::open_and_replay(text, now_ms)
     }
 }
 

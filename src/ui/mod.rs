@@ -180,10 +180,13 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     });
 
     // A report opens only when it reads; a file that does not changes nothing but the message.
-    let open_text =
-        Callback::new(move |text: String| {
-            match crate::report::replay::open_and_replay(&text, net::wall_clock_ms()) {
-                Ok((report, replayed)) => {
+    // The code that opens a report is a chunk of the page, fetched on the first report opened.
+    let open_text = Callback::new(move |text: String| {
+        leptos::task::spawn_local(async move {
+            let opened_now = crate::chunks::open_report(&text, net::wall_clock_ms()).await;
+            match opened_now {
+                Err(unavailable) => open_error.set(unavailable.message("Opening a report")),
+                Ok(Ok((report, replayed))) => {
                     if let Some(handle) = cancel.get_value() {
                         handle.cancel();
                     }
@@ -195,9 +198,10 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                     open_error.set(String::new());
                     opened.set(Some((report, replayed)));
                 }
-                Err(error) => open_error.set(error.to_string()),
+                Ok(Err(error)) => open_error.set(error.to_string()),
             }
         });
+    });
 
     let stop = Callback::new(move |()| {
         if let Some(handle) = cancel.get_value() {
