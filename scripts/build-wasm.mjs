@@ -149,7 +149,9 @@ const preloads = [
 ].join('');
 const indexFile = join(staging, 'index.html');
 let html = readFileSync(indexFile, 'utf8');
-html = html.replace(/<script type="?module"?>import init[\s\S]*?<\/script>|<link\b[^>]*\brel="?(modulepreload|preload)"?[^>]*>/g, '');
+// A rebuild's earlier bootstrap and preloads go, and so does index.html's skipped
+// `<link data-trunk rel="rust" data-trunk-skip>` (it only keeps Trunk from building the crate).
+html = html.replace(/<script type="?module"?>\s*import init[\s\S]*?<\/script>|<link\b[^>]*\brel="?(modulepreload|preload)"?[^>]*>|<link\b[^>]*\bdata-trunk\b[^>]*>/g, '');
 if (!/<\/head>/i.test(html)) fail('no </head> in the staged index.html');
 html = html.replace(/<\/head>/i, () => `${bootstrap}${preloads}</head>`);
 writeFileSync(indexFile, html);
