@@ -35,7 +35,18 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# 5. Debian's Chromium and its driver, for wasm-bindgen-test and the Playwright tests.
+# 5. The page's splitter (tools/wasm-split, our own front end to wasm_split_cli_support): the
+# release build's post-build hook (scripts/build-wasm.mjs) runs target/tools/bin/doctor-wasm-split.
+# Reinstalled whenever its sources change (a stamp of their checksum beside it).
+splitter=target/tools/bin/doctor-wasm-split
+splitter_sum=$(cat tools/wasm-split/Cargo.toml tools/wasm-split/Cargo.lock tools/wasm-split/src/*.rs | sha256sum | cut -d' ' -f1)
+if [ ! -x "$splitter" ] || [ "$(cat "$splitter.sum" 2>/dev/null)" != "$splitter_sum" ]; then
+  say "building the wasm splitter tools/wasm-split (about 2 minutes, once)"
+  cargo install --path tools/wasm-split --locked --force --root target/tools --target-dir target/tools/build
+  echo "$splitter_sum" > "$splitter.sum"
+fi
+
+# 6. Debian's Chromium and its driver, for wasm-bindgen-test and the Playwright tests.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
@@ -47,7 +58,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-# 6. Node tools from the committed lock file: wasm-opt (binaryen 132) and playwright-core.
+# 7. Node tools from the committed lock file: wasm-opt (binaryen 132) and playwright-core.
 stamp=node_modules/.installed-from-lock
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
@@ -56,4 +67,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
   echo "$lock_sum" > "$stamp"
 fi
 
-say "ready: trunk $(trunk --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION, $(node_modules/.bin/wasm-opt --version | awk '{print $1, $3}'), $(chromium --version 2>/dev/null | awk '{print $1, $2}')"
+say "ready: trunk $(trunk --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION, $("$splitter" --version), $(node_modules/.bin/wasm-opt --version | awk '{print $1, $3}'), $(chromium --version 2>/dev/null | awk '{print $1, $2}')"

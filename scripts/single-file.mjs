@@ -7,7 +7,8 @@
 // - The stylesheet becomes a <style>, hashed into the policy like the scripts.
 // - wasm-bindgen's JavaScript module becomes one inline <script type="module"> with the bootstrap
 //   after it; the WebAssembly rides in it as base64 and is handed to the init function as bytes
-//   (a page opened from disk may fetch nothing, not even its own files).
+//   (a page opened from disk may fetch nothing, not even its own files). So do the on-demand
+//   chunks and their loader (scripts/build-wasm.mjs): one file holds the whole page.
 // - The site's defaults sit in a <script type="application/json" id="site-config"> block that an
 //   admin edits by hand; a data block runs nothing and the CSP does not govern it.
 // - The same Content-Security-Policy as index.html, with this file's own hashes.
@@ -39,6 +40,43 @@ const wasmName = boot[2].match(/["']\.\/([^"']+_bg\.wasm)["']/)?.[1] ?? fail('th
 
 // wasm-bindgen's module, its exports dropped so that it runs inline (one module, no imports).
 let glue = await readFile(join(dir, jsName), 'utf8');
+
+// The loader of the on-demand chunks (scripts/build-wasm.mjs), which the module imports: inlined
+// as an object of its exports, in its own scope, with every chunk's bytes inside this file. Its
+// `__chunk(file)` instantiates from those bytes instead of fetching (nothing can be fetched
+// here); a chunk is still compiled only when its code is first used.
+// wasm-bindgen writes one `import * as importN` of it per group of imports: all name the object.
+const loaderImports = [...glue.matchAll(/^import \* as ([A-Za-z_$][\w$]*) from ["']\.\/(__wasm_split-[^"']+\.js)["'];?[ \t]*$/gm)];
+let loaderScope = '';
+if (loaderImports.length > 0) {
+  const [, binding, loaderName] = loaderImports[0];
+  if (loaderImports.some((m) => m[2] !== loaderName)) fail(`${jsName} imports two different loaders`);
+  let loader = await readFile(join(dir, loaderName), 'utf8');
+  loader = loader.replace(new RegExp(`^import \\{ initSync \\} from ["']\\./${jsName.replace(/[.$]/g, '\\$&')}["'];?[ \t]*$`, 'm'), '');
+  if (/^\s*import\b/m.test(loader)) fail(`${loaderName} imports something other than initSync from ${jsName}`);
+  const exported = [];
+  loader = loader.replace(/^export const ([A-Za-z_$][\w$]*)/gm, (_, name) => {
+    exported.push(name);
+    return `const ${name}`;
+  });
+  if (/^\s*export\b/m.test(loader) || exported.length === 0) fail(`${loaderName} has exports this script does not understand`);
+  const chunks = {};
+  for (const [, name] of loader.matchAll(/__chunk\("([^"]+\.wasm)"\)/g)) {
+    chunks[name] = (await readFile(join(dir, name))).toString('base64');
+  }
+  const fetcher = /^const __chunk = \(file\) => \(\) => \{[\s\S]*?^\};$/m;
+  if (!fetcher.test(loader)) fail(`${loaderName} has no __chunk(file) to redefine`);
+  loader = loader.replace(fetcher, () => `const __inline = ${JSON.stringify(chunks)};
+const __chunk = (file) => () => async (imports) => {
+    const text = atob(__inline[file]);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return WebAssembly.instantiate(bytes, imports);
+};`);
+  for (const [line] of loaderImports) glue = glue.replace(line, '');
+  const aliases = loaderImports.slice(1).map((m) => `const ${m[1]} = ${binding};\n`).join('');
+  loaderScope = `\n// The on-demand chunks' loader, with the chunks inside this file.\nconst ${binding} = (() => {\n${loader}\nreturn { __proto__: null, ${exported.join(', ')} };\n})();\n${aliases}`;
+}
 if (/^\s*import\b/m.test(glue)) fail(`${jsName} imports other modules`);
 glue = glue
   .replace(/^export\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*$/m, '')
@@ -47,7 +85,7 @@ glue = glue
 if (/^\s*export\b/m.test(glue)) fail(`${jsName} has an export this script does not understand`);
 if (!/\bfunction __wbg_init\b|\basync function __wbg_init\b/.test(glue)) fail(`${jsName} has no __wbg_init`);
 const wasm = (await readFile(join(dir, wasmName))).toString('base64');
-const module = `${glue}
+const module = `${glue}${loaderScope}
 // The WebAssembly, inside this file (a page opened from disk may fetch nothing).
 {
   const text = atob(${JSON.stringify(wasm)});

@@ -18,6 +18,8 @@ pub mod team;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]
+pub mod chunks;
+#[cfg(target_arch = "wasm32")]
 pub mod net;
 #[cfg(target_arch = "wasm32")]
 pub mod run;

@@ -4,7 +4,7 @@
 
 use crate::engine::{Answer, Request, RequestKind, Response};
 use crate::relay::Relay;
-use crate::sim::{Scenario, SimRequest, SimTenant};
+use crate::sim::{Scenario, SimTenant};
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -286,11 +286,16 @@ async fn simulate(
     scenario: Scenario,
     request: &Request,
 ) -> Answer {
-    let sim_request = match request.kind {
-        RequestKind::RelayHealth => SimRequest::relay_health(Some(scenario)),
-        _ => SimRequest::from(request),
+    // The simulated tenant is its own chunk of the page, fetched the first time it answers.
+    let answer = match crate::chunks::demo_answer(tenant, scenario, request).await {
+        Ok(answer) => answer,
+        Err(unavailable) => {
+            return Answer::NoAnswer {
+                message: unavailable.message("The demo"),
+                elapsed_ms: 0,
+            }
+        }
     };
-    let answer = tenant.borrow_mut().answer(&sim_request);
     // A short pause even for instant answers, so the live tree can be seen working.
     sleep(answer.delay_ms.clamp(120, request.timeout_ms)).await;
     answer.to_answer(request.timeout_ms)

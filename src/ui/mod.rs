@@ -106,6 +106,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         )>,
     );
     let open_error = RwSignal::new(String::new());
+    // A chunk of the page (the demo's code) that could not load.
+    let demo_error = RwSignal::new(String::new());
     provide_context(open_report::ViewingReport(Signal::derive(move || {
         opened.with(Option::is_some)
     })));
@@ -160,7 +162,18 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         let Some(result) = session.try_update(|s| s.request_run(trigger)) else {
             return;
         };
+        demo_error.set(String::new());
         match result {
+            // The demo's code is fetched on its first run; a run waits for it, and a chunk that
+            // cannot load is said beside the tenant choice (the next run tries again).
+            Ok(plan) if matches!(plan.target, Target::Demo(_)) && !crate::chunks::demo_loaded() => {
+                leptos::task::spawn_local(async move {
+                    match crate::chunks::load_demo().await {
+                        Ok(()) => launch(plan),
+                        Err(unavailable) => demo_error.set(unavailable.message("The demo")),
+                    }
+                });
+            }
             Ok(plan) => launch(plan),
             Err(blocked) => {
                 if matches!(blocked, Blocked::Invalid(_)) {
@@ -179,10 +192,13 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     });
 
     // A report opens only when it reads; a file that does not changes nothing but the message.
-    let open_text =
-        Callback::new(move |text: String| {
-            match crate::report::replay::open_and_replay(&text, net::wall_clock_ms()) {
-                Ok((report, replayed)) => {
+    // The code that opens a report is a chunk of the page, fetched on the first report opened.
+    let open_text = Callback::new(move |text: String| {
+        leptos::task::spawn_local(async move {
+            let opened_now = crate::chunks::open_report(&text, net::wall_clock_ms()).await;
+            match opened_now {
+                Err(unavailable) => open_error.set(unavailable.message("Opening a report")),
+                Ok(Ok((report, replayed))) => {
                     if let Some(handle) = cancel.get_value() {
                         handle.cancel();
                     }
@@ -194,9 +210,10 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                     open_error.set(String::new());
                     opened.set(Some((report, replayed)));
                 }
-                Err(error) => open_error.set(error.to_string()),
+                Ok(Err(error)) => open_error.set(error.to_string()),
             }
         });
+    });
 
     let stop = Callback::new(move |()| {
         if let Some(handle) = cancel.get_value() {
@@ -290,6 +307,9 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 </div>
             })}
             <ModePicker />
+            <p class="notice warn" role="alert" id="demo-error" class:hidden=move || demo_error.with(String::is_empty)>
+                {move || demo_error.get()}
+            </p>
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <open_report::OpenReport on_text=open_text error=open_error />
             <open_report::ReportBanner opened=opened />

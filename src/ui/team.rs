@@ -4,10 +4,10 @@
 //! `engine::sweep`, how the table sorts and exports in `team.rs`.
 
 use super::{browser, export};
-use crate::engine::{CachedToken, Sweep, SweepProgress, SweepReport, SweepRow, SweepTarget};
+use crate::engine::{CachedToken, SweepProgress, SweepReport, SweepRow};
 use crate::inputs::{Form, Inputs};
 use crate::net::{self, Backend, Cancel};
-use crate::sweep_run::{self, SweepUpdate};
+use crate::sweep_run::SweepUpdate;
 use crate::team::{Column, TeamTable};
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -47,6 +47,8 @@ pub fn TeamView(
     let last_form = StoredValue::new(None::<Form>);
     let cancel = StoredValue::new_local(None::<Rc<Cancel>>);
     let notice = RwSignal::new(String::new());
+    // The sweep's chunk that could not load.
+    let failure = RwSignal::new(String::new());
     // The page's session, for the rule of whether a finished table may take focus.
     let session = use_context::<RwSignal<crate::session::Session>>();
 
@@ -58,13 +60,12 @@ pub fn TeamView(
             previous.cancel();
         }
         last_form.set_value(Some(form));
-        let target = SweepTarget::parse(&team.get_untracked(), &ids.get_untracked());
-        let sweep = Sweep::new(inputs, target, cached, net::wall_clock_ms());
         phase.set(SweepPhase::Running);
         progress.set(SweepProgress::default());
         report.set(None);
         table.set(TeamTable::default());
-        let handle = sweep_run::start(sweep, backend, move |update| match update {
+        failure.set(String::new());
+        let on_update = move |update| match update {
             SweepUpdate::Progress(p) => progress.set(p),
             SweepUpdate::Done(done) => {
                 if let Some(token) = done.token.clone() {
@@ -81,8 +82,31 @@ pub fn TeamView(
                     browser::bring_into_view("sweep-table");
                 }
             }
+        };
+        // The sweep's code is a chunk of the page, fetched on the first sweep.
+        let (team, ids) = (team.get_untracked(), ids.get_untracked());
+        let now = net::wall_clock_ms();
+        leptos::task::spawn_local(async move {
+            let started = crate::chunks::start_sweep(
+                inputs,
+                team,
+                ids,
+                cached,
+                now,
+                backend,
+                Box::new(on_update),
+            )
+            .await;
+            match started {
+                // Cancelled while the chunk was loading: nothing more is sent.
+                Ok(handle) if phase.get_untracked() == SweepPhase::Cancelled => handle.cancel(),
+                Ok(handle) => cancel.set_value(Some(handle)),
+                Err(unavailable) => {
+                    phase.set(SweepPhase::Idle);
+                    failure.set(unavailable.message("The Team view's sweep"));
+                }
+            }
         });
-        cancel.set_value(Some(handle));
     };
     let stop = move |_| {
         if let Some(handle) = cancel.get_value() {
@@ -139,6 +163,9 @@ pub fn TeamView(
                     </Show>
                 </div>
             </div>
+            <p class="notice warn" role="alert" id="sweep-load-error" class:hidden=move || failure.with(String::is_empty)>
+                {move || failure.get()}
+            </p>
             <Show when=move || phase.get() != SweepPhase::Idle>
                 <p class="sweep-progress">
                     <label for="sweep-progress">"Pages and lookups"</label>

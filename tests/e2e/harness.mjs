@@ -92,6 +92,14 @@ export async function openPage(context, url) {
   return page;
 }
 
+/** Whether `url` is one of the page's own chunks loaded on demand (scripts/build-wasm.mjs),
+ * beside the page at `pageUrl`: the page's code, not a request the page makes for the person. */
+export function isOwnChunk(url, pageUrl) {
+  const at = new URL(url);
+  const page = new URL(pageUrl);
+  return at.origin === page.origin && /\/(split|chunk)_[^/]+-[0-9a-f]{16}\.wasm$/.test(at.pathname);
+}
+
 export const DIST = new URL('../../dist/', import.meta.url).pathname;
 
 /** Starts one of the workspace's binaries and waits for its "listening on http://..." line. */

@@ -1,0 +1,138 @@
+//! The page's split points: code a first visit does not need, loaded from its own WebAssembly
+//! file the first time the person uses it (see docs/architecture.md, "Code loaded on demand").
+//!
+//! Each function here is declared with [`on_demand!`]. In the page's release build (the cargo
+//! feature `split`, set only by `scripts/build-wasm.mjs`), it becomes a `wasm_split` import: the
+//! linked module is split after the link (`tools/wasm-split`), the function and everything only
+//! it reaches go to the chunk named after it, and the first call fetches that chunk. Without
+//! the feature (tests, `cargo test --target wasm32-unknown-unknown`, dev builds) the same async
+//! function calls the code directly and never fails.
+//!
+//! A chunk that cannot be fetched (offline, blocked) is an [`Unavailable`], never a panic: the
+//! caller says so on the page, and the next call tries again.
+
+use crate::engine::{CachedToken, Request, RequestKind, Sweep, SweepTarget};
+use crate::inputs::Inputs;
+use crate::net::{Backend, Cancel};
+use crate::report::replay::{OpenError, OpenedReport, Replayed};
+use crate::sim::{Scenario, SimRequest, SimResponse, SimTenant};
+use crate::sweep_run::{self, SweepUpdate};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A chunk of the page did not load (its file could not be fetched or instantiated); the
+/// browser's console has the details. Nothing is cached: the next call fetches it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unavailable;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for Unavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Unavailable
+    }
+}
+
+impl Unavailable {
+    /// The page's sentence for a part of it (`what`: "The demo") that did not load.
+    pub fn message(self, what: &str) -> String {
+        format!(
+            "{what} could not load: its part of the page did not arrive from the server \
+             (offline, or blocked by an extension, a proxy or a policy). \
+             Check the connection and try again; the rest of the page keeps working."
+        )
+    }
+}
+
+/// Declares an async function whose body lives in its own chunk in the split build.
+/// `in chunk <name>:` names the chunk (functions naming the same chunk share it).
+macro_rules! on_demand {
+    (
+        $(#[$meta:meta])*
+        in chunk $chunk:ident:
+        $vis:vis fn $name:ident ( $( $arg:ident : $ty:ty ),* $(,)? ) -> $ret:ty $body:block
+    ) => {
+        $(#[$meta])*
+        #[cfg(feature = "split")]
+        #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        $vis fn $name( $( $arg : $ty ),* ) -> ::core::result::Result<$ret, $crate::chunks::Unavailable> {
+            ::core::result::Result::Ok($body)
+        }
+
+        $(#[$meta])*
+        #[cfg(not(feature = "split"))]
+        $vis async fn $name( $( $arg : $ty ),* ) -> ::core::result::Result<$ret, $crate::chunks::Unavailable> {
+            ::core::result::Result::Ok($body)
+        }
+    };
+}
+
+on_demand! {
+    /// The simulated tenant's answer to one request of a Demo run (chunk `demo`: `src/sim/*`
+    /// and its texts). The relay probe names the scenario, as the demo transport must.
+    in chunk demo:
+    pub fn demo_answer(
+        tenant: &RefCell<SimTenant>,
+        scenario: Scenario,
+        request: &Request,
+    ) -> SimResponse {
+        let sim_request = match request.kind {
+            RequestKind::RelayHealth => SimRequest::relay_health(Some(scenario)),
+            _ => SimRequest::from(request),
+        };
+        let answer = tenant.borrow_mut().answer(&sim_request);
+        answer
+    }
+}
+
+on_demand! {
+    /// Starts a Team sweep and answers the handle that cancels it (chunk `team`: the sweep
+    /// machine `src/engine/sweep/*` and its driver `src/sweep_run.rs`). The table and its
+    /// exports stay with the Team view.
+    in chunk team:
+    pub fn start_sweep(
+        inputs: Inputs,
+        team: String,
+        ids: String,
+        cached: Option<CachedToken>,
+        now_ms: u64,
+        backend: Backend,
+        report: Box<dyn Fn(SweepUpdate)>,
+    ) -> Rc<Cancel> {
+        let target = SweepTarget::parse(&team, &ids);
+        let sweep = Sweep::new(inputs, target, cached, now_ms);
+        sweep_run::start(sweep, backend, report)
+    }
+}
+
+on_demand! {
+    /// Opens a saved JSON report and diagnoses it again (chunk `report`:
+    /// `src/report/replay.rs` and the JSON reading it needs).
+    in chunk report:
+    pub fn open_report(
+        text: &str,
+        now_ms: u64,
+    ) -> Result<(OpenedReport, Replayed), OpenError> {
+        crate::report::replay::open_and_replay(text, now_ms)
+    }
+}
+
+/// Loads the demo's chunk before a Demo run starts, so that a chunk that cannot load is said
+/// on the page once, before the run (not as a failed request in the middle of a diagnosis).
+pub async fn load_demo() -> Result<(), Unavailable> {
+    #[cfg(feature = "split")]
+    {
+        __wasm_split_preload_demo_answer().await?;
+        DEMO_LOADED.with(|loaded| loaded.set(true));
+    }
+    Ok(())
+}
+
+thread_local! {
+    static DEMO_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(!cfg!(feature = "split")) };
+}
+
+/// Whether the demo's chunk is in the page (always, in a build without the split): a Demo run
+/// then starts at once, like any other.
+pub fn demo_loaded() -> bool {
+    DEMO_LOADED.with(std::cell::Cell::get)
+}

@@ -1,0 +1,143 @@
+// The code loaded on demand (src/chunks.rs, scripts/build-wasm.mjs): a first visit that only
+// shows the form downloads none of the chunks; the Demo, a Team sweep and opening a report each
+// fetch theirs the first time they are used; a chunk that cannot load says so on the page, and
+// the next try loads it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { launchBrowser, openPage, serveStatic, DIST } from './harness.mjs';
+
+let site;
+let browser;
+let chunkFiles;
+
+before(async () => {
+  chunkFiles = (await readdir(DIST)).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f));
+  site = await serveStatic(DIST);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** The page's chunk files requested so far, as `split_<name>` / `chunk_<n>` (no hash). */
+function watchChunks(page) {
+  const fetched = [];
+  page.on('request', (request) => {
+    const file = new URL(request.url()).pathname.split('/').pop();
+    const m = file.match(/^((?:split|chunk)_[^-]+)-[0-9a-f]+\.wasm$/);
+    if (m) fetched.push(m[1]);
+  });
+  return fetched;
+}
+
+const settle = (page) => page.waitForTimeout(300);
+
+test('the release build has chunks loaded on demand: the demo, the team sweep, opening a report', () => {
+  for (const name of ['demo', 'team', 'report']) {
+    assert.ok(chunkFiles.some((f) => f.startsWith(`split_${name}-`)), `dist/ has split_${name}-*.wasm`);
+  }
+});
+
+test('a first visit that only shows the form downloads no chunk, and preloads none', async () => {
+  const page = await browser.context.newPage();
+  const fetched = watchChunks(page);
+  await page.goto(site.url);
+  await page.waitForSelector('#diagnose', { timeout: 20000 });
+  await page.fill('#tenant', 'acme').catch(() => {});
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(fetched, [], 'no chunk was requested');
+  const preloads = await page.$$eval('link[rel=preload], link[rel=modulepreload]', (els) => els.map((e) => e.getAttribute('href')));
+  assert.ok(preloads.some((h) => /_bg\.wasm$/.test(h)), 'the main wasm is preloaded');
+  assert.ok(!preloads.some((h) => /(split|chunk)_/.test(h)), `no chunk is preloaded: ${preloads}`);
+  await page.close();
+});
+
+test('the Demo fetches its chunk on its first run, and only then', async () => {
+  const page = await openPage(browser.context, site.url);
+  const fetched = watchChunks(page);
+  await page.selectOption('#mode', 'demo');
+  await settle(page);
+  assert.deepEqual(fetched, [], 'picking Demo fetches nothing yet');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  assert.ok(fetched.includes('split_demo'), `the demo's chunk was fetched: ${fetched}`);
+  assert.ok(!fetched.includes('split_team') && !fetched.includes('split_report'), `only the demo's: ${fetched}`);
+  // A second run uses the chunk already there.
+  const count = fetched.length;
+  await page.selectOption('#scenario', 'logged-out');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  assert.equal(fetched.length, count, 'the chunk is fetched once');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('opening a report fetches its chunk when a file is opened', async () => {
+  const page = await openPage(browser.context, site.url);
+  const fetched = watchChunks(page);
+  await page.setInputFiles('#open-report', { name: 'report.json', mimeType: 'application/json', buffer: Buffer.from('{"not": "a report"}') });
+  await page.waitForSelector('#open-report-error:not(.hidden)');
+  assert.ok(fetched.includes('split_report'), `the report chunk was fetched: ${fetched}`);
+  assert.ok(!fetched.includes('split_demo') && !fetched.includes('split_team'), `only the report's: ${fetched}`);
+  const message = await page.textContent('#open-report-error');
+  assert.doesNotMatch(message, /could not load/, 'the chunk loaded: the message is about the file');
+  await page.close();
+});
+
+test('a Team sweep fetches its chunk when it starts', async () => {
+  const page = await openPage(browser.context, site.url);
+  const fetched = watchChunks(page);
+  await page.selectOption('#mode', 'demo');
+  await page.selectOption('#scenario', 'platform-logged-in');
+  await page.click('#sweep');
+  await page.waitForFunction(() => document.querySelector('#sweep-progress, #sweep-load-error:not(.hidden), #sweep-failure'), null, { timeout: 30000 });
+  assert.ok(fetched.includes('split_team'), `the team chunk was fetched: ${fetched}`);
+  assert.ok(!fetched.includes('split_report'), `not the report's: ${fetched}`);
+  await page.close();
+});
+
+test('a chunk that cannot load says so on the page, and the next try loads it', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(site.url);
+  await page.waitForSelector('#diagnose', { timeout: 20000 });
+
+  // The demo, offline.
+  await page.route('**/split_demo-*.wasm', (route) => route.abort('internetdisconnected'));
+  await page.selectOption('#mode', 'demo');
+  await page.click('#diagnose');
+  const alert = page.locator('#demo-error');
+  await alert.waitFor({ state: 'visible', timeout: 10000 });
+  assert.match(await alert.textContent(), /^The demo could not load: /);
+  assert.equal(await page.getAttribute('.result', 'data-phase'), 'idle', 'no run started, no spinner');
+  assert.ok(await page.isEnabled('#diagnose'), 'the button works again');
+
+  // Back online: the next run fetches the chunk and diagnoses; the message goes.
+  await page.unroute('**/split_demo-*.wasm');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  assert.ok(await page.isHidden('#demo-error'), 'the message is gone');
+  assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
+
+  // Opening a report, with its chunk answered 404.
+  await page.route('**/split_report-*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.setInputFiles('#open-report', { name: 'report.json', mimeType: 'application/json', buffer: Buffer.from('{}') });
+  await page.waitForSelector('#open-report-error:not(.hidden)');
+  assert.match(await page.textContent('#open-report-error'), /^Opening a report could not load: /);
+
+  // A team sweep, its chunk blocked.
+  await page.route('**/split_team-*.wasm', (route) => route.abort('blockedbyclient'));
+  await page.selectOption('#scenario', 'platform-logged-in');
+  await page.click('#sweep');
+  await page.waitForSelector('#sweep-load-error:not(.hidden)', { timeout: 10000 });
+  assert.match(await page.textContent('#sweep-load-error'), /^The Team view's sweep could not load: /);
+  assert.ok(await page.isEnabled('#sweep'), 'the Sweep button works again');
+
+  assert.deepEqual(errors, [], 'no uncaught error, no panic');
+  assert.equal(await page.$('.crash'), null, 'no panic screen');
+  await page.close();
+});
