@@ -11,12 +11,13 @@
 //! A chunk that cannot be fetched (offline, blocked) is an [`Unavailable`], never a panic: the
 //! caller says so on the page, and the next call tries again.
 
-use crate::engine::{CachedToken, Request, RequestKind, Sweep, SweepTarget};
-use crate::inputs::Inputs;
+use crate::engine::{CachedToken, Exchange, Request, RequestKind, Sweep, SweepTarget, Tree};
+use crate::inputs::{Form, Inputs};
 use crate::net::{Backend, Cancel};
 use crate::report::replay::{OpenError, OpenedReport, Replayed};
 use crate::sim::{Scenario, SimRequest, SimResponse, SimTenant};
 use crate::sweep_run::{self, SweepUpdate};
+use crate::team::TeamTable;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -114,6 +115,76 @@ on_demand! {
     ) -> Result<(OpenedReport, Replayed), OpenError> {
         crate::report::replay::open_and_replay(text, now_ms)
     }
+}
+
+on_demand! {
+    /// The Markdown summary of a run (chunk `export`: `src/report/markdown.rs`, with the
+    /// scrubbing of secrets it shares with the JSON report).
+    in chunk export:
+    pub fn export_markdown(tree: &Tree, form: &Form) -> String {
+        crate::report::markdown(tree, form, crate::VERSION)
+    }
+}
+
+on_demand! {
+    /// The JSON report of a run (chunk `export`: `src/report/json.rs`).
+    in chunk export:
+    pub fn export_json(tree: &Tree, form: &Form) -> String {
+        crate::report::json(tree, form, crate::VERSION)
+    }
+}
+
+on_demand! {
+    /// One exchange as a curl command (chunk `export`: `src/report/curl.rs`): with placeholders,
+    /// or, given the run's inputs (and its token), with the secrets.
+    in chunk export:
+    pub fn export_curl(
+        exchange: &Exchange,
+        inputs: Option<&Inputs>,
+        token: Option<&CachedToken>,
+    ) -> String {
+        let secrets = inputs.map(|i| crate::report::curl_secrets(i, token));
+        crate::report::curl(exchange, secrets.as_ref())
+    }
+}
+
+on_demand! {
+    /// The Team table as CSV (chunk `export`).
+    in chunk export:
+    pub fn export_team_csv(table: &TeamTable) -> String {
+        table.csv()
+    }
+}
+
+on_demand! {
+    /// The Team table as Markdown (chunk `export`).
+    in chunk export:
+    pub fn export_team_markdown(table: &TeamTable) -> String {
+        table.markdown()
+    }
+}
+
+/// Fetches the export chunk ahead of a copy or download (when the report toolbar or a curl
+/// button first gets the pointer or focus): a clipboard write must happen within the click's
+/// user activation (about five seconds in Chromium), so the click should not wait for a slow
+/// fetch. A failure here is silent; the export itself tries again and says so.
+pub fn preload_export() {
+    #[cfg(feature = "split")]
+    {
+        if EXPORT_PRELOADING.with(|p| p.replace(true)) {
+            return;
+        }
+        leptos::task::spawn_local(async {
+            if __wasm_split_preload_export_markdown().await.is_err() {
+                EXPORT_PRELOADING.with(|p| p.set(false));
+            }
+        });
+    }
+}
+
+#[cfg(feature = "split")]
+thread_local! {
+    static EXPORT_PRELOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Loads the demo's chunk before a Demo run starts, so that a chunk that cannot load is said

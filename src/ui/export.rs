@@ -1,38 +1,49 @@
 //! Handing the diagnosis on: Markdown for a ticket, JSON for tools, curl per exchange, print.
+//! The texts are built by the `export` chunk (`crate::chunks`), fetched on the first export, or
+//! ahead of it when the toolbar or a curl button first gets the pointer or focus.
 
 use super::browser;
+use crate::chunks::{self, Unavailable};
+use crate::engine::{CachedToken, Exchange, Tree};
+use crate::inputs::{Form, Inputs};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// The page's words for the export chunk that did not load.
+const WHAT: &str = "The export";
 
 /// The toolbar above the tree once a run is finished.
 #[component]
 pub fn ReportBar(
-    /// Builds the Markdown summary of the last run (no secrets).
-    markdown: Callback<(), Option<String>>,
-    /// Builds the JSON report of the last run (no secrets).
-    json: Callback<(), Option<String>>,
+    /// The last run's tree and form, for the reports (which hold no secrets).
+    last_run: Callback<(), Option<(Tree, Form)>>,
     problems_only: RwSignal<bool>,
     on_run_again: Callback<()>,
     /// What the last copy or download did, read out by screen readers.
     notice: RwSignal<String>,
 ) -> impl IntoView {
     let copy_markdown = move |_| {
-        if let Some(text) = markdown.run(()) {
-            copy_with_notice(text, "Markdown summary", notice);
-        }
+        let Some((tree, form)) = last_run.run(()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let text = chunks::export_markdown(&tree, &form).await;
+            copy_built(text, "Markdown summary", notice).await;
+        });
     };
     let download_json = move |_| {
-        if let Some(text) = json.run(()) {
-            let ok = download("agent-state-doctor-report.json", &text, "application/json");
-            notice.set(
-                if ok {
-                    "JSON report downloaded (no secrets in it)."
-                } else {
-                    "This browser refused the download."
-                }
-                .into(),
-            );
-        }
+        let Some((tree, form)) = last_run.run(()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let text = chunks::export_json(&tree, &form).await;
+            notice.set(download_notice(
+                text,
+                "agent-state-doctor-report.json",
+                "application/json",
+                "JSON report downloaded (no secrets in it).",
+            ));
+        });
     };
     let print = move |_| {
         if let Some(window) = web_sys::window() {
@@ -59,16 +70,82 @@ pub fn ReportBar(
     }
 }
 
+/// Fetches the export chunk ahead of a copy or download when an export button (a report
+/// toolbar's, a curl button) gets the pointer or focus: the event bubbles to a handler on the
+/// area around them (`chunks::preload_export`). Other targets (the verdict taking focus, the
+/// tree) fetch nothing.
+pub fn preload_for<E: AsRef<web_sys::Event>>(ev: E) {
+    let export_button = ev
+        .as_ref()
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| {
+            el.closest(".report-bar button, .copy-curl, .copy-curl-secret")
+                .ok()
+        })
+        .flatten();
+    if export_button.is_some() {
+        chunks::preload_export();
+    }
+}
+
+/// Copies one exchange as a curl command (with the secret when `inputs` are given) and says so
+/// in `notice`.
+pub fn copy_curl(
+    exchange: Exchange,
+    inputs: Option<Inputs>,
+    token: Option<CachedToken>,
+    notice: RwSignal<String>,
+) {
+    let what = if inputs.is_some() {
+        "curl command with the secret"
+    } else {
+        "curl command (placeholders for secrets)"
+    };
+    leptos::task::spawn_local(async move {
+        let command = chunks::export_curl(&exchange, inputs.as_ref(), token.as_ref()).await;
+        copy_built(command, what, notice).await;
+    });
+}
+
+/// A built export (or the chunk that could not build it) downloaded as `name`: the notice to show.
+pub fn download_notice(
+    text: Result<String, Unavailable>,
+    name: &str,
+    mime: &str,
+    done: &str,
+) -> String {
+    match text {
+        Ok(text) if download(name, &text, mime) => done.into(),
+        Ok(_) => "This browser refused the download.".into(),
+        Err(unavailable) => unavailable.message(WHAT),
+    }
+}
+
+/// Copies a built export (or says the chunk did not load) and says so in `notice`.
+pub async fn copy_built(
+    text: Result<String, Unavailable>,
+    what: &'static str,
+    notice: RwSignal<String>,
+) {
+    match text {
+        Ok(text) => copy_now(text, what, notice).await,
+        Err(unavailable) => notice.set(unavailable.message(WHAT)),
+    }
+}
+
+async fn copy_now(text: String, what: &'static str, notice: RwSignal<String>) {
+    let ok = browser::copy_text(&text).await;
+    notice.set(if ok {
+        format!("{what} copied.")
+    } else {
+        format!("The browser refused the clipboard; {what} not copied (the page needs https or localhost).")
+    });
+}
+
 /// Copies `text` and says so in `notice`; when the browser refuses, says how to get it instead.
 pub fn copy_with_notice(text: String, what: &'static str, notice: RwSignal<String>) {
-    leptos::task::spawn_local(async move {
-        let ok = browser::copy_text(&text).await;
-        notice.set(if ok {
-            format!("{what} copied.")
-        } else {
-            format!("The browser refused the clipboard; {what} not copied (the page needs https or localhost).")
-        });
-    });
+    leptos::task::spawn_local(copy_now(text, what, notice));
 }
 
 /// Saves `text` as a file named `name`, answering whether the browser took it.

@@ -252,35 +252,13 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     let (_, link_team, link_ids) = crate::team::read_link(&link_query, &link_fragment);
 
     let copy_notice = RwSignal::new(String::new());
-    let markdown = Callback::new(move |()| {
+    let last_run = Callback::new(move |()| {
         let form = last_form.get_value()?;
-        tree.with_untracked(|t| {
-            t.as_ref()
-                .map(|t| crate::report::markdown(t, &form, crate::VERSION))
-        })
-    });
-    let json = Callback::new(move |()| {
-        let form = last_form.get_value()?;
-        tree.with_untracked(|t| {
-            t.as_ref()
-                .map(|t| crate::report::json(t, &form, crate::VERSION))
-        })
+        Some((tree.get_untracked()?, form))
     });
     let copy_curl = Callback::new(move |(exchange, with_secret): (Exchange, bool)| {
-        let secrets = with_secret
-            .then(|| {
-                last_inputs
-                    .get_value()
-                    .map(|i| crate::report::curl_secrets(&i, token.get_value().as_ref()))
-            })
-            .flatten();
-        let command = crate::report::curl(&exchange, secrets.as_ref());
-        let what = if with_secret {
-            "curl command with the secret"
-        } else {
-            "curl command (placeholders for secrets)"
-        };
-        export::copy_with_notice(command, what, copy_notice);
+        let inputs = with_secret.then(|| last_inputs.get_value()).flatten();
+        export::copy_curl(exchange, inputs, token.get_value(), copy_notice);
     });
 
     // A link pasted into the address bar of the open page changes only the fragment: the session
@@ -313,7 +291,7 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <open_report::OpenReport on_text=open_text error=open_error />
             <open_report::ReportBanner opened=opened />
-            <Result tree=tree.into() phase=phase.into() runs=runs.into() markdown=markdown json=json on_run_again=run_again
+            <Result tree=tree.into() phase=phase.into() runs=runs.into() last_run=last_run on_run_again=run_again
                 on_curl=copy_curl notice=copy_notice />
             <team::TeamView plan=plan_sweep on_token=keep_token on_open=open_row
                 initial_team=link_team initial_ids=link_ids />
@@ -362,8 +340,7 @@ fn Result(
     tree: Signal<Option<Tree>>,
     phase: Signal<Phase>,
     runs: Signal<u32>,
-    markdown: Callback<(), Option<String>>,
-    json: Callback<(), Option<String>>,
+    last_run: Callback<(), Option<(Tree, Form)>>,
     on_run_again: Callback<()>,
     on_curl: tree::CopyCurl,
     notice: RwSignal<String>,
@@ -387,12 +364,15 @@ fn Result(
         _ => "The checks",
     };
     view! {
+        // The exports' chunk, fetched ahead of a copy once the report toolbar or a curl button
+        // first gets the pointer or focus (`export::preload_for`).
         <section class="result" aria-labelledby="result-title" data-run=move || runs.get()
-            data-phase=move || phase.get().name()>
+            data-phase=move || phase.get().name()
+            on:pointerover=export::preload_for on:focusin=export::preload_for>
             {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
             {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
             <Show when=move || phase.get() == Phase::Done>
-                <export::ReportBar markdown=markdown json=json problems_only=problems_only on_run_again=on_run_again notice=notice />
+                <export::ReportBar last_run=last_run problems_only=problems_only on_run_again=on_run_again notice=notice />
             </Show>
             <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=move || notice.with(String::is_empty)>
                 {move || notice.get()}

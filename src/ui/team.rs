@@ -115,21 +115,26 @@ pub fn TeamView(
         phase.set(SweepPhase::Cancelled);
     };
 
+    // The texts come from the export chunk (`crate::chunks`), fetched ahead when the toolbar
+    // first gets the pointer or focus.
     let download_csv = move |_| {
-        let text = table.with_untracked(TeamTable::csv);
-        let ok = export::download("team-sweep.csv", &text, "text/csv");
-        notice.set(
-            if ok {
-                "CSV downloaded."
-            } else {
-                "This browser refused the download."
-            }
-            .into(),
-        );
+        let table = table.get_untracked();
+        leptos::task::spawn_local(async move {
+            let text = crate::chunks::export_team_csv(&table).await;
+            notice.set(export::download_notice(
+                text,
+                "team-sweep.csv",
+                "text/csv",
+                "CSV downloaded.",
+            ));
+        });
     };
     let copy_markdown = move |_| {
-        let text = table.with_untracked(TeamTable::markdown);
-        export::copy_with_notice(text, "Markdown table", notice);
+        let table = table.get_untracked();
+        leptos::task::spawn_local(async move {
+            let text = crate::chunks::export_team_markdown(&table).await;
+            export::copy_built(text, "Markdown table", notice).await;
+        });
     };
     let copy_link = move |_| {
         let Some(form) = last_form.get_value() else {
@@ -183,7 +188,8 @@ pub fn TeamView(
             {move || report.get().map(|r| view! { <SweepSummary report=r /> })}
             <Show when=move || phase.get() == SweepPhase::Done>
                 <Counts table=table />
-                <div class="report-bar" role="toolbar" aria-label="Team export">
+                <div class="report-bar" role="toolbar" aria-label="Team export"
+                    on:pointerover=export::preload_for on:focusin=export::preload_for>
                     <button type="button" id="sweep-csv" on:click=download_csv>"Download CSV"</button>
                     <button type="button" id="sweep-markdown" on:click=copy_markdown>"Copy as Markdown"</button>
                     <button type="button" id="sweep-link" on:click=copy_link>"Copy link"</button>

@@ -1,6 +1,6 @@
 // The code loaded on demand (src/chunks.rs, scripts/build-wasm.mjs): a first visit that only
-// shows the form downloads none of the chunks; the Demo, a Team sweep and opening a report each
-// fetch theirs the first time they are used; a chunk that cannot load says so on the page, and
+// shows the form downloads none of the chunks; the Demo, a Team sweep, opening a report and the
+// exports (JSON, Markdown, curl, CSV) each fetch theirs the first time they are used; a chunk that cannot load says so on the page, and
 // the next try loads it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,8 +35,8 @@ function watchChunks(page) {
 
 const settle = (page) => page.waitForTimeout(300);
 
-test('the release build has chunks loaded on demand: the demo, the team sweep, opening a report', () => {
-  for (const name of ['demo', 'team', 'report']) {
+test('the release build has chunks loaded on demand: the demo, the team sweep, opening a report, the exports', () => {
+  for (const name of ['demo', 'team', 'report', 'export']) {
     assert.ok(chunkFiles.some((f) => f.startsWith(`split_${name}-`)), `dist/ has split_${name}-*.wasm`);
   }
 });
@@ -64,7 +64,7 @@ test('the Demo fetches its chunk on its first run, and only then', async () => {
   await page.click('#diagnose');
   await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
   assert.ok(fetched.includes('split_demo'), `the demo's chunk was fetched: ${fetched}`);
-  assert.ok(!fetched.includes('split_team') && !fetched.includes('split_report'), `only the demo's: ${fetched}`);
+  assert.ok(!fetched.some((c) => ['split_team', 'split_report', 'split_export'].includes(c)), `only the demo's: ${fetched}`);
   // A second run uses the chunk already there.
   const count = fetched.length;
   await page.selectOption('#scenario', 'logged-out');
@@ -84,6 +84,24 @@ test('opening a report fetches its chunk when a file is opened', async () => {
   assert.ok(!fetched.includes('split_demo') && !fetched.includes('split_team'), `only the report's: ${fetched}`);
   const message = await page.textContent('#open-report-error');
   assert.doesNotMatch(message, /could not load/, 'the chunk loaded: the message is about the file');
+  await page.close();
+});
+
+test('the exports fetch their chunk on the first export (or when its toolbar first gets the pointer), once', async () => {
+  const page = await openPage(browser.context, site.url);
+  const fetched = watchChunks(page);
+  await page.selectOption('#mode', 'demo');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await settle(page);
+  assert.ok(!fetched.includes('split_export'), `a finished run fetches no export code yet: ${fetched}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+  assert.match(download.suggestedFilename(), /\.json$/);
+  assert.ok(fetched.includes('split_export'), `the export chunk was fetched: ${fetched}`);
+  const count = fetched.filter((c) => c === 'split_export').length;
+  await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+  assert.equal(fetched.filter((c) => c === 'split_export').length, count, 'the chunk is fetched once');
+  assert.deepEqual(page.problems, []);
   await page.close();
 });
 
@@ -128,6 +146,16 @@ test('a chunk that cannot load says so on the page, and the next try loads it', 
   await page.setInputFiles('#open-report', { name: 'report.json', mimeType: 'application/json', buffer: Buffer.from('{}') });
   await page.waitForSelector('#open-report-error:not(.hidden)');
   assert.match(await page.textContent('#open-report-error'), /^Opening a report could not load: /);
+
+  // An export, its chunk offline: the message sits by the report toolbar, and the next try works.
+  await page.route('**/split_export-*.wasm', (route) => route.abort('internetdisconnected'));
+  await page.click('#download-json');
+  await page.waitForSelector('#copy-notice:has-text("could not load")', { timeout: 10000 });
+  assert.match(await page.textContent('#copy-notice'), /^The export could not load: /);
+  await page.unroute('**/split_export-*.wasm');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+  assert.match(download.suggestedFilename(), /\.json$/);
+  await page.waitForSelector('#copy-notice:has-text("downloaded")');
 
   // A team sweep, its chunk blocked.
   await page.route('**/split_team-*.wasm', (route) => route.abort('blockedbyclient'));
