@@ -154,20 +154,20 @@ fn FieldRow(field: Field) -> impl IntoView {
         }
     };
     let described = format!("{hint_id} {error_id}");
-    let control = match field {
-        Field::Profile => view! {
+    // Profile and Environment are both a choice of two: one <select> shape serves both.
+    let choices = match field {
+        Field::Profile => Some(Profile::ALL.map(|p| (p.as_str(), p.label()))),
+        Field::Environment => Some(Environment::ALL.map(|e| (e.as_str(), e.label()))),
+        _ => None,
+    };
+    let control = match choices {
+        Some(choices) => view! {
             <select id=name name=name prop:value=value on:change=on_input aria-describedby=described.clone()>
-                {Profile::ALL.map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                {choices.map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
             </select>
         }
         .into_any(),
-        Field::Environment => view! {
-            <select id=name name=name prop:value=value on:change=on_input aria-describedby=described.clone()>
-                {Environment::ALL.map(|e| view! { <option value=e.as_str()>{e.label()}</option> }).collect_view()}
-            </select>
-        }
-        .into_any(),
-        _ => {
+        None => {
             let kind = if field.is_secret() { "password" } else { "text" };
             let mode = if field == Field::Timeout { "numeric" } else { "text" };
             let list = (field == Field::Issuer).then_some("issuer-presets");
