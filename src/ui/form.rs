@@ -89,9 +89,7 @@ pub fn DiagnoseForm(
     view! {
         <form class="diagnose-form" class:folded=folded novalidate on:submit=on_submit autocomplete="off"
             aria-label="Diagnosis inputs">
-            <Show when=move || folded.get()>
-                <FormSummary />
-            </Show>
+            {move || folded.get().then(|| view! { <FormSummary /> })}
             {move || view! { <LinkNotices notice=notice.get() /> }}
             {groups}
             <DestinationPanel demo=demo.into() />
@@ -236,11 +234,11 @@ fn DestinationPanel(demo: Signal<bool>) -> impl IntoView {
     let session = expect_context::<RwSignal<Session>>();
     let destination = Memo::new(move |_| session.with(Session::destination));
     view! {
-        <Show when=move || demo.get()>
+        {move || demo.get().then(|| view! {
             <p class="notice demo" id="demo-destination">
                 "Demo tenant: the diagnosis runs against a simulated tenant inside this page. Nothing is sent anywhere."
             </p>
-        </Show>
+        })}
         <section class="destination" aria-labelledby="destination-title" class:hidden=move || demo.get()>
             <h2 id="destination-title">"Credentials will be sent to"</h2>
             <dl>

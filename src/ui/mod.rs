@@ -382,6 +382,9 @@ fn Result(
                 .map(|t| t.summary.clone())
         }),
     };
+    // Memos, as <Show> had: setting the same phase again does not rebuild what they show.
+    let done = Memo::new(move |_| phase.get() == Phase::Done);
+    let idle = Memo::new(move |_| phase.get() == Phase::Idle);
     let title = move || match phase.get() {
         Phase::Idle => "How the diagnosis decides",
         _ => "The checks",
@@ -391,19 +394,19 @@ fn Result(
             data-phase=move || phase.get().name()>
             {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
             {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
-            <Show when=move || phase.get() == Phase::Done>
+            {move || done.get().then(|| view! {
                 <export::ReportBar markdown=markdown json=json problems_only=problems_only on_run_again=on_run_again notice=notice />
-            </Show>
+            })}
             <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=move || notice.with(String::is_empty)>
                 {move || notice.get()}
             </p>
             <h2 id="result-title">{title}</h2>
-            <Show when=move || phase.get() == Phase::Idle>
+            {move || idle.get().then(|| view! {
                 <p class="hint tree-hint">
                     "Every check the diagnosis makes, in order. Open one (click, or arrow keys then Enter) to see "
                     "its branches: what each possible answer means and the verdict it leads to."
                 </p>
-            </Show>
+            })}
             <tree::DecisionTree tree=tree problems_only=problems_only.into() on_curl=on_curl />
         </section>
     }
