@@ -307,8 +307,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 </div>
             })}
             <ModePicker />
-            <p class="notice warn" role="alert" id="demo-error" class:hidden=move || demo_error.with(String::is_empty)>
-                {move || demo_error.get()}
+            <p class="notice warn" role="alert" id="demo-error" class:hidden=no_message(demo_error)>
+                {demo_error}
             </p>
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <open_report::OpenReport on_text=open_text error=open_error />
@@ -323,6 +323,12 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             " · runs in your browser; secrets stay in this tab's memory."
         </footer>
     }
+}
+
+/// Whether a message is empty, for the `class:hidden` of the paragraph that shows it. One function
+/// (so one closure type) for every message: the page carries its rendering code once.
+fn no_message(message: RwSignal<String>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    move || message.with(String::is_empty)
 }
 
 /// Where a run's requests go, as the transport knows it.
@@ -397,8 +403,8 @@ fn Result(
             {move || done.get().then(|| view! {
                 <export::ReportBar markdown=markdown json=json problems_only=problems_only on_run_again=on_run_again notice=notice />
             })}
-            <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=move || notice.with(String::is_empty)>
-                {move || notice.get()}
+            <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=no_message(notice)>
+                {notice}
             </p>
             <h2 id="result-title">{title}</h2>
             {move || idle.get().then(|| view! {
