@@ -1,6 +1,6 @@
 //! The form: fields with their labels and messages, where the credentials go, Diagnose and Copy link.
 
-use super::{browser, LinkNotice};
+use super::{browser, text, LinkNotice};
 use crate::inputs::{Environment, Field, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER};
 use crate::link;
 use crate::session::{Attempt, Blocked, Session, Trigger};
@@ -124,7 +124,7 @@ fn FormSummary() -> impl IntoView {
     };
     view! {
         <div class="form-summary" id="form-summary">
-            <p><span class="visually-hidden">"Diagnosed: "</span>{move || summary.get()}</p>
+            <p><span class="visually-hidden">"Diagnosed: "</span>{text(move || summary.get())}</p>
             <button type="button" id="edit-form" on:click=on_edit aria-label="Edit the inputs">"Edit"</button>
         </div>
     }
@@ -244,15 +244,15 @@ fn DestinationPanel(demo: Signal<bool>) -> impl IntoView {
             <dl>
                 <dt>"Token URL"</dt>
                 <dd id="token-url">
-                    {move || destination.with(|d| d.token_url.clone()).unwrap_or_else(|| "not known yet: complete the fields above".into())}
+                    {text(move || destination.with(|d| d.token_url.clone()).unwrap_or_else(|| "not known yet: complete the fields above".into()))}
                 </dd>
                 <dt>"Relay"</dt>
                 <dd id="relay-origin">
-                    {move || match destination.with(|d| d.route.clone()) {
+                    {text(move || match destination.with(|d| d.route.clone()) {
                         Route::Direct => "none: the browser calls the API directly".to_string(),
                         Route::Relay(origin) => origin,
                         Route::Unknown => "not known yet: fix the relay field".to_string(),
-                    }}
+                    })}
                 </dd>
             </dl>
         </section>

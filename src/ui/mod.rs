@@ -308,7 +308,7 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             })}
             <ModePicker />
             <p class="notice warn" role="alert" id="demo-error" class:hidden=no_message(demo_error)>
-                {demo_error}
+                {text(move || demo_error.get())}
             </p>
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <open_report::OpenReport on_text=open_text error=open_error />
@@ -323,6 +323,14 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             " · runs in your browser; secrets stay in this tab's memory."
         </footer>
     }
+}
+
+/// A text that changes. Boxed, so that every such text on the page has one type and the code
+/// that renders and redraws a reactive text is there once, not once per closure.
+type Text = Box<dyn Fn() -> String + Send + Sync>;
+
+fn text(read: impl Fn() -> String + Send + Sync + 'static) -> Text {
+    Box::new(read)
 }
 
 /// Whether a message is empty, for the `class:hidden` of the paragraph that shows it. One function
@@ -404,7 +412,7 @@ fn Result(
                 <export::ReportBar markdown=markdown json=json problems_only=problems_only on_run_again=on_run_again notice=notice />
             })}
             <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=no_message(notice)>
-                {notice}
+                {text(move || notice.get())}
             </p>
             <h2 id="result-title">{title}</h2>
             {move || idle.get().then(|| view! {
