@@ -1,6 +1,6 @@
 //! The form: fields with their labels and messages, where the credentials go, Diagnose and Copy link.
 
-use super::{browser, text, LinkNotice};
+use super::{browser, flag, text, LinkNotice};
 use crate::inputs::{Environment, Field, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER};
 use crate::link;
 use crate::session::{Attempt, Blocked, Session, Trigger};
@@ -78,7 +78,7 @@ pub fn DiagnoseForm(
                 })
                 .collect_view();
             view! {
-                <fieldset class="group" class:hidden=move || !any_visible()>
+                <fieldset class="group" class:hidden=flag(move || !any_visible())>
                     <legend>{*legend}</legend>
                     {rows}
                 </fieldset>
@@ -87,7 +87,7 @@ pub fn DiagnoseForm(
         .collect_view();
 
     view! {
-        <form class="diagnose-form" class:folded=folded novalidate on:submit=on_submit autocomplete="off"
+        <form class="diagnose-form" class:folded=flag(move || folded.get()) novalidate on:submit=on_submit autocomplete="off"
             aria-label="Diagnosis inputs">
             {move || folded.get().then(|| view! { <FormSummary /> })}
             {move || view! { <LinkNotices notice=notice.get() /> }}
@@ -95,7 +95,7 @@ pub fn DiagnoseForm(
             <DestinationPanel demo=demo.into() />
             {move || needs_confirmation.get().then(|| view! { <ConfirmDestination /> })}
             <div class="actions">
-                <button type="submit" class="primary" id="diagnose" disabled=move || running.get()>"Diagnose"</button>
+                <button type="submit" class="primary" id="diagnose" disabled=flag(move || running.get())>"Diagnose"</button>
                 {move || running.get().then(|| view! {
                     <button type="button" id="cancel" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 })}
@@ -190,7 +190,7 @@ fn FieldRow(field: Field) -> impl IntoView {
         }
     };
     view! {
-        <div class="field" class:invalid=move || message.with(Option::is_some) data-field=name>
+        <div class="field" class:invalid=flag(move || message.with(Option::is_some)) data-field=name>
             <label for=name>{field.label()}</label>
             {control}
             {(field == Field::Issuer).then(|| view! {
@@ -239,7 +239,7 @@ fn DestinationPanel(demo: Signal<bool>) -> impl IntoView {
                 "Demo tenant: the diagnosis runs against a simulated tenant inside this page. Nothing is sent anywhere."
             </p>
         })}
-        <section class="destination" aria-labelledby="destination-title" class:hidden=move || demo.get()>
+        <section class="destination" aria-labelledby="destination-title" class:hidden=flag(move || demo.get())>
             <h2 id="destination-title">"Credentials will be sent to"</h2>
             <dl>
                 <dt>"Token URL"</dt>
@@ -284,7 +284,7 @@ fn ConfirmDestination() -> impl IntoView {
                 </p>
             })}
             <button type="button" id="confirm-destination" on:click=on_confirm
-                disabled=move || !session.with(Session::can_confirm)>
+                disabled=flag(move || !session.with(Session::can_confirm))>
                 "I trust this destination"
             </button>
         </div>

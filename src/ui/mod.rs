@@ -333,10 +333,17 @@ fn text(read: impl Fn() -> String + Send + Sync + 'static) -> Text {
     Box::new(read)
 }
 
-/// Whether a message is empty, for the `class:hidden` of the paragraph that shows it. One function
-/// (so one closure type) for every message: the page carries its rendering code once.
-fn no_message(message: RwSignal<String>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
-    move || message.with(String::is_empty)
+/// A yes or no that changes, for `class:` and boolean attributes: boxed like [`Text`], so the code
+/// that sets and updates such an attribute is there once for all of them.
+type Flag = Box<dyn Fn() -> bool + Send + Sync>;
+
+fn flag(read: impl Fn() -> bool + Send + Sync + 'static) -> Flag {
+    Box::new(read)
+}
+
+/// Whether a message is empty, for the `class:hidden` of the paragraph that shows it.
+fn no_message(message: RwSignal<String>) -> Flag {
+    flag(move || message.with(String::is_empty))
 }
 
 /// Where a run's requests go, as the transport knows it.
