@@ -1,6 +1,6 @@
 //! The form: fields with their labels and messages, where the credentials go, Diagnose and Copy link.
 
-use super::{browser, LinkNotice};
+use super::{browser, flag, text, LinkNotice};
 use crate::inputs::{Environment, Field, Profile, Route, DEFAULT_ISSUER, GOV_ISSUER};
 use crate::link;
 use crate::session::{Attempt, Blocked, Session, Trigger};
@@ -78,7 +78,7 @@ pub fn DiagnoseForm(
                 })
                 .collect_view();
             view! {
-                <fieldset class="group" class:hidden=move || !any_visible()>
+                <fieldset class="group" class:hidden=flag(move || !any_visible())>
                     <legend>{*legend}</legend>
                     {rows}
                 </fieldset>
@@ -87,17 +87,15 @@ pub fn DiagnoseForm(
         .collect_view();
 
     view! {
-        <form class="diagnose-form" class:folded=folded novalidate on:submit=on_submit autocomplete="off"
+        <form class="diagnose-form" class:folded=flag(move || folded.get()) novalidate on:submit=on_submit autocomplete="off"
             aria-label="Diagnosis inputs">
-            <Show when=move || folded.get()>
-                <FormSummary />
-            </Show>
+            {move || folded.get().then(|| view! { <FormSummary /> })}
             {move || view! { <LinkNotices notice=notice.get() /> }}
             {groups}
             <DestinationPanel demo=demo.into() />
             {move || needs_confirmation.get().then(|| view! { <ConfirmDestination /> })}
             <div class="actions">
-                <button type="submit" class="primary" id="diagnose" disabled=move || running.get()>"Diagnose"</button>
+                <button type="submit" class="primary" id="diagnose" disabled=flag(move || running.get())>"Diagnose"</button>
                 {move || running.get().then(|| view! {
                     <button type="button" id="cancel" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 })}
@@ -126,7 +124,7 @@ fn FormSummary() -> impl IntoView {
     };
     view! {
         <div class="form-summary" id="form-summary">
-            <p><span class="visually-hidden">"Diagnosed: "</span>{move || summary.get()}</p>
+            <p><span class="visually-hidden">"Diagnosed: "</span>{text(move || summary.get())}</p>
             <button type="button" id="edit-form" on:click=on_edit aria-label="Edit the inputs">"Edit"</button>
         </div>
     }
@@ -154,20 +152,20 @@ fn FieldRow(field: Field) -> impl IntoView {
         }
     };
     let described = format!("{hint_id} {error_id}");
-    let control = match field {
-        Field::Profile => view! {
+    // Profile and Environment are both a choice of two: one <select> shape serves both.
+    let choices = match field {
+        Field::Profile => Some(Profile::ALL.map(|p| (p.as_str(), p.label()))),
+        Field::Environment => Some(Environment::ALL.map(|e| (e.as_str(), e.label()))),
+        _ => None,
+    };
+    let control = match choices {
+        Some(choices) => view! {
             <select id=name name=name prop:value=value on:change=on_input aria-describedby=described.clone()>
-                {Profile::ALL.map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                {choices.map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
             </select>
         }
         .into_any(),
-        Field::Environment => view! {
-            <select id=name name=name prop:value=value on:change=on_input aria-describedby=described.clone()>
-                {Environment::ALL.map(|e| view! { <option value=e.as_str()>{e.label()}</option> }).collect_view()}
-            </select>
-        }
-        .into_any(),
-        _ => {
+        None => {
             let kind = if field.is_secret() { "password" } else { "text" };
             let mode = if field == Field::Timeout { "numeric" } else { "text" };
             let list = (field == Field::Issuer).then_some("issuer-presets");
@@ -192,7 +190,7 @@ fn FieldRow(field: Field) -> impl IntoView {
         }
     };
     view! {
-        <div class="field" class:invalid=move || message.with(Option::is_some) data-field=name>
+        <div class="field" class:invalid=flag(move || message.with(Option::is_some)) data-field=name>
             <label for=name>{field.label()}</label>
             {control}
             {(field == Field::Issuer).then(|| view! {
@@ -236,25 +234,25 @@ fn DestinationPanel(demo: Signal<bool>) -> impl IntoView {
     let session = expect_context::<RwSignal<Session>>();
     let destination = Memo::new(move |_| session.with(Session::destination));
     view! {
-        <Show when=move || demo.get()>
+        {move || demo.get().then(|| view! {
             <p class="notice demo" id="demo-destination">
                 "Demo tenant: the diagnosis runs against a simulated tenant inside this page. Nothing is sent anywhere."
             </p>
-        </Show>
-        <section class="destination" aria-labelledby="destination-title" class:hidden=move || demo.get()>
+        })}
+        <section class="destination" aria-labelledby="destination-title" class:hidden=flag(move || demo.get())>
             <h2 id="destination-title">"Credentials will be sent to"</h2>
             <dl>
                 <dt>"Token URL"</dt>
                 <dd id="token-url">
-                    {move || destination.with(|d| d.token_url.clone()).unwrap_or_else(|| "not known yet: complete the fields above".into())}
+                    {text(move || destination.with(|d| d.token_url.clone()).unwrap_or_else(|| "not known yet: complete the fields above".into()))}
                 </dd>
                 <dt>"Relay"</dt>
                 <dd id="relay-origin">
-                    {move || match destination.with(|d| d.route.clone()) {
+                    {text(move || match destination.with(|d| d.route.clone()) {
                         Route::Direct => "none: the browser calls the API directly".to_string(),
                         Route::Relay(origin) => origin,
                         Route::Unknown => "not known yet: fix the relay field".to_string(),
-                    }}
+                    })}
                 </dd>
             </dl>
         </section>
@@ -286,7 +284,7 @@ fn ConfirmDestination() -> impl IntoView {
                 </p>
             })}
             <button type="button" id="confirm-destination" on:click=on_confirm
-                disabled=move || !session.with(Session::can_confirm)>
+                disabled=flag(move || !session.with(Session::can_confirm))>
                 "I trust this destination"
             </button>
         </div>

@@ -285,8 +285,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 </div>
             })}
             <ModePicker />
-            <p class="notice warn" role="alert" id="demo-error" class:hidden=move || demo_error.with(String::is_empty)>
-                {move || demo_error.get()}
+            <p class="notice warn" role="alert" id="demo-error" class:hidden=no_message(demo_error)>
+                {text(move || demo_error.get())}
             </p>
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <open_report::OpenReport on_text=open_text error=open_error />
@@ -301,6 +301,27 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             " · runs in your browser; secrets stay in this tab's memory."
         </footer>
     }
+}
+
+/// A text that changes. Boxed, so that every such text on the page has one type and the code
+/// that renders and redraws a reactive text is there once, not once per closure.
+type Text = Box<dyn Fn() -> String + Send + Sync>;
+
+fn text(read: impl Fn() -> String + Send + Sync + 'static) -> Text {
+    Box::new(read)
+}
+
+/// A yes or no that changes, for `class:` and boolean attributes: boxed like [`Text`], so the code
+/// that sets and updates such an attribute is there once for all of them.
+type Flag = Box<dyn Fn() -> bool + Send + Sync>;
+
+fn flag(read: impl Fn() -> bool + Send + Sync + 'static) -> Flag {
+    Box::new(read)
+}
+
+/// Whether a message is empty, for the `class:hidden` of the paragraph that shows it.
+fn no_message(message: RwSignal<String>) -> Flag {
+    flag(move || message.with(String::is_empty))
 }
 
 /// Where a run's requests go, as the transport knows it.
@@ -359,6 +380,9 @@ fn Result(
                 .map(|t| t.summary.clone())
         }),
     };
+    // Memos, as <Show> had: setting the same phase again does not rebuild what they show.
+    let done = Memo::new(move |_| phase.get() == Phase::Done);
+    let idle = Memo::new(move |_| phase.get() == Phase::Idle);
     let title = move || match phase.get() {
         Phase::Idle => "How the diagnosis decides",
         _ => "The checks",
@@ -371,19 +395,19 @@ fn Result(
             on:pointerover=export::preload_for on:focusin=export::preload_for>
             {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
             {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
-            <Show when=move || phase.get() == Phase::Done>
+            {move || done.get().then(|| view! {
                 <export::ReportBar last_run=last_run problems_only=problems_only on_run_again=on_run_again notice=notice />
-            </Show>
-            <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=move || notice.with(String::is_empty)>
-                {move || notice.get()}
+            })}
+            <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=no_message(notice)>
+                {text(move || notice.get())}
             </p>
             <h2 id="result-title">{title}</h2>
-            <Show when=move || phase.get() == Phase::Idle>
+            {move || idle.get().then(|| view! {
                 <p class="hint tree-hint">
                     "Every check the diagnosis makes, in order. Open one (click, or arrow keys then Enter) to see "
                     "its branches: what each possible answer means and the verdict it leads to."
                 </p>
-            </Show>
+            })}
             <tree::DecisionTree tree=tree problems_only=problems_only.into() on_curl=on_curl />
         </section>
     }

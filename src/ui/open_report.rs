@@ -88,8 +88,8 @@ pub fn OpenReport(on_text: Callback<String>, error: RwSignal<String>) -> impl In
             </p>
             <label for="open-report">"Report file"</label>
             <input type="file" id="open-report" name="open_report" accept=".json,application/json" on:change=on_change />
-            <p class="notice warn" role="alert" id="open-report-error" class:hidden=move || error.with(String::is_empty)>
-                {move || error.get()}
+            <p class="notice warn" role="alert" id="open-report-error" class:hidden=super::no_message(error)>
+                {super::text(move || error.get())}
             </p>
         </section>
     }
