@@ -88,15 +88,18 @@ impl Backend {
         cancel: &Rc<Cancel>,
     ) -> Pin<Box<dyn Future<Output = Answer>>> {
         if let (Backend::Network { relay, page_url }, 0) = (self, request.delay_ms) {
-            crate::timings::request_leaving(false);
-            return Box::pin(start_fetch(
+            let answer = start_fetch(
                 &target_url(request, relay, page_url),
                 request.method,
                 &request.headers,
                 request.body.as_deref(),
                 request.timeout_ms,
                 cancel,
-            ));
+            );
+            // It has left once `fetch` has it: building it counts as the page's own time, and
+            // the bookkeeping comes after.
+            crate::timings::request_leaving(false);
+            return Box::pin(answer);
         }
         let backend = self.clone();
         let request = request.clone();

@@ -3,8 +3,9 @@
 //!
 //! Send first, render after: when an answer completes a round, the next round's requests are
 //! handed to `fetch` before anything is drawn; the tree is drawn in the next animation frame, once
-//! for every answer that arrived since the last frame. The page's own time per round (answer in,
-//! next request out) is recorded in [`crate::timings`].
+//! for every answer that arrived since the last frame (the first round's tree too: the page draws
+//! nothing of a run before its first requests have left). The page's own time per round (answer
+//! in, next request out) is recorded in [`crate::timings`].
 
 use crate::engine::{Diagnosis, Report, Step, Tree};
 use crate::net::{Backend, Cancel};

@@ -117,8 +117,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         let now = net::wall_clock_ms();
         let cached = token.get_value().filter(|t| t.is_valid_for(&inputs, now));
         let diagnosis = Diagnosis::new(inputs, cached, now);
-        let first = diagnosis.tree();
-        // Send first, render after: the first round leaves before the page redraws.
+        // Send first, render after: the first round leaves before the page redraws, and the
+        // run draws its tree in the next frame.
         let finished = Rc::new(std::cell::Cell::new(false));
         let done = finished.clone();
         let handle = run::start(diagnosis, backend, move |progress| match progress {
@@ -138,7 +138,6 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         cancel.set_value(Some(handle));
         // A run that ended at once (a form the engine refuses) has drawn its verdict already.
         if !finished.get() {
-            tree.set(Some(first));
             phase.set(Phase::Running);
         }
     };
