@@ -349,6 +349,10 @@ fn Result(
                 .map(|t| t.summary.clone())
         }),
     };
+    // The report tools act on the finished tree, so they come with it (a run's verdict is drawn a
+    // frame before its finished tree: `run.rs`).
+    let tools =
+        move || phase.get() == Phase::Done && tree.with(|t| t.as_ref().is_some_and(|t| t.finished));
     let title = move || match phase.get() {
         Phase::Idle => "How the diagnosis decides",
         _ => "The checks",
@@ -358,7 +362,7 @@ fn Result(
             data-phase=move || format!("{:?}", phase.get()).to_lowercase()>
             {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
             {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
-            <Show when=move || phase.get() == Phase::Done>
+            <Show when=tools>
                 <export::ReportBar markdown=markdown json=json problems_only=problems_only on_run_again=on_run_again notice=notice />
             </Show>
             <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=move || notice.with(String::is_empty)>
