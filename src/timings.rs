@@ -3,10 +3,13 @@
 //! `window.__doctorTimings` as plain numbers (no URLs, no inputs, no secrets):
 //!
 //! - `runs`: runs started; `startedAt`, `doneAt`: `performance.now()` of the last run's start and
-//!   verdict;
+//!   of its verdict being decided (drawn in the same task; the finished tree a frame later);
 //! - `firstSendMs`: from the run's start to its first request leaving;
 //! - `ownMs`: one figure per later round, answer in to next request out (rounds held back by a
-//!   retry's `Retry-After` are left out, that wait being the tenant's);
+//!   retry's `Retry-After` are left out, that wait being the tenant's).
+//!
+//! A request has left once `fetch` has it (`src/net.rs`): building it and the browser's `fetch`
+//! call count as the page's own time; this bookkeeping comes after.
 //! - `requests`, `rounds`: requests sent by the last run, and in how many rounds (a round is the
 //!   requests that leave together, after the start or after an answer).
 
