@@ -88,15 +88,17 @@ impl Backend {
         cancel: &Rc<Cancel>,
     ) -> Pin<Box<dyn Future<Output = Answer>>> {
         if let (Backend::Network { relay, page_url }, 0) = (self, request.delay_ms) {
-            crate::timings::request_leaving(false);
-            return Box::pin(start_fetch(
+            let (handed, answer) = start_fetch(
                 &target_url(request, relay, page_url),
                 request.method,
                 &request.headers,
                 request.body.as_deref(),
                 request.timeout_ms,
                 cancel,
-            ));
+            );
+            // The bookkeeping after the request has left.
+            crate::timings::request_leaving(handed, false);
+            return Box::pin(answer);
         }
         let backend = self.clone();
         let request = request.clone();
@@ -107,8 +109,9 @@ impl Backend {
     /// Sends one request after its `delay_ms` and answers what came back.
     async fn answer_later(&self, request: &Request, cancel: &Rc<Cancel>) -> Answer {
         sleep(request.delay_ms).await;
-        crate::timings::request_leaving(request.delay_ms > 0);
+        let waited = request.delay_ms > 0;
         if cancel.is_cancelled() {
+            crate::timings::request_leaving(now_ms(), waited);
             return Answer::NoAnswer {
                 message: "cancelled".into(),
                 elapsed_ms: 0,
@@ -116,18 +119,21 @@ impl Backend {
         }
         match self {
             Backend::Network { relay, page_url } => {
-                let url = target_url(request, relay, page_url);
-                fetch(
-                    &url,
+                let (handed, answer) = start_fetch(
+                    &target_url(request, relay, page_url),
                     request.method,
                     &request.headers,
                     request.body.as_deref(),
                     request.timeout_ms,
                     cancel,
-                )
-                .await
+                );
+                crate::timings::request_leaving(handed, waited);
+                answer.await
             }
-            Backend::Demo { tenant, scenario } => simulate(tenant, *scenario, request).await,
+            Backend::Demo { tenant, scenario } => {
+                crate::timings::request_leaving(now_ms(), waited);
+                simulate(tenant, *scenario, request).await
+            }
         }
     }
 }
@@ -153,11 +159,14 @@ pub async fn fetch(
     timeout_ms: u64,
     cancel: &Rc<Cancel>,
 ) -> Answer {
-    start_fetch(url, method, headers, body, timeout_ms, cancel).await
+    start_fetch(url, method, headers, body, timeout_ms, cancel)
+        .1
+        .await
 }
 
-/// The one call into the browser's `fetch`, made before this returns; the future reads the
-/// answer. Fetches `url` within `timeout_ms`.
+/// The one call into the browser's `fetch`, made before this returns. Answers when the page
+/// handed the request to `fetch` (`performance.now()`; when it refused the request, when it did
+/// so), and the future that reads the answer. Fetches `url` within `timeout_ms`.
 fn start_fetch(
     url: &str,
     method: crate::profile::Method,
@@ -165,15 +174,12 @@ fn start_fetch(
     body: Option<&str>,
     timeout_ms: u64,
     cancel: &Rc<Cancel>,
-) -> impl Future<Output = Answer> + 'static {
+) -> (f64, impl Future<Output = Answer> + 'static) {
     let started = now_ms();
     let elapsed = move || (now_ms() - started).max(0.0) as u64;
     let Ok(controller) = AbortController::new() else {
-        return Sent::Refused("this browser cannot abort requests".into()).finish(
-            None,
-            Rc::default(),
-            elapsed,
-        );
+        let refused = Sent::Refused("this browser cannot abort requests".into());
+        return (now_ms(), refused.finish(None, Rc::default(), elapsed));
     };
     cancel.controllers.borrow_mut().push(controller.clone());
     let timed_out = Rc::new(Cell::new(false));
@@ -206,15 +212,17 @@ fn start_fetch(
         Some(body) => builder.body(body.to_string()),
         None => builder.build(),
     };
-    let sent = match (built, web_sys::window()) {
+    let (handed, sent) = match (built, web_sys::window()) {
         (Ok(built), Some(window)) => {
             let request: web_sys::Request = built.into();
-            Sent::Fetching(JsFuture::from(window.fetch_with_request(&request)))
+            let handed = now_ms();
+            let promise = window.fetch_with_request(&request);
+            (handed, Sent::Fetching(JsFuture::from(promise)))
         }
-        (Err(error), _) => Sent::Refused(error.to_string()),
-        (_, None) => Sent::Refused("no window to fetch from".into()),
+        (Err(error), _) => (now_ms(), Sent::Refused(error.to_string())),
+        (_, None) => (now_ms(), Sent::Refused("no window to fetch from".into())),
     };
-    sent.finish(timer, timed_out, elapsed)
+    (handed, sent.finish(timer, timed_out, elapsed))
 }
 
 /// A request handed to `fetch`, or refused before it.

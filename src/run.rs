@@ -3,8 +3,16 @@
 //!
 //! Send first, render after: when an answer completes a round, the next round's requests are
 //! handed to `fetch` before anything is drawn; the tree is drawn in the next animation frame, once
-//! for every answer that arrived since the last frame. The page's own time per round (answer in,
-//! next request out) is recorded in [`crate::timings`].
+//! for every answer that arrived since the last frame (the first round's tree too: the page draws
+//! nothing of a run before its first requests have left). The page's own time per round (answer
+//! in, next request out) is recorded in [`crate::timings`].
+//!
+//! Verdict first: the last answer's verdict is reported at once ([`Progress::Done`]), drawn into
+//! the tree the page already shows, so that only the verdict and the finished state (Diagnose
+//! back, the form folded) are new to the document. Redrawing the checks the last round settled is
+//! the heavier part (each becomes a new item with its evidence and branches); the finished tree
+//! follows as one more [`Progress::Live`] after the browser has painted the verdict, and the
+//! page's report tools, which act on it, come with it.
 
 use crate::engine::{Diagnosis, Report, Step, Tree};
 use crate::net::{Backend, Cancel};
@@ -15,9 +23,13 @@ use wasm_bindgen::prelude::*;
 
 /// What a run tells the page.
 pub enum Progress {
-    /// The tree as it stands (checks pending, running or settled).
+    /// The tree to draw: as it stands during the run (checks pending, running or settled), and
+    /// once more after [`Progress::Done`], finished.
     Live(Tree),
-    /// The finished diagnosis.
+    /// The diagnosis is over: show its verdict now. When a live tree of this run was drawn,
+    /// `report.tree` is that tree carrying the verdict and the summary (not yet `finished`), and
+    /// the finished tree follows as [`Progress::Live`] after the next paint; otherwise it is the
+    /// finished tree itself.
     Done(Report),
 }
 
@@ -28,6 +40,8 @@ struct Run {
     report: Box<dyn Fn(Progress)>,
     /// A live render is already asked of the next frame.
     frame_pending: Cell<bool>,
+    /// The last live tree given to the page, while the run goes.
+    drawn: RefCell<Option<Tree>>,
 }
 
 /// Starts `diagnosis` and answers the handle that cancels it.
@@ -43,6 +57,7 @@ pub fn start(
         cancel: cancel.clone(),
         report: Box::new(report),
         frame_pending: Cell::new(false),
+        drawn: RefCell::new(None),
     });
     timings::run_started();
     pump(&run);
@@ -74,8 +89,49 @@ fn pump(run: &Rc<Run>) {
         Step::Waiting => {}
         Step::Done(report) => {
             timings::run_done();
-            (run.report)(Progress::Done(*report));
+            finish(run, *report);
         }
+    }
+}
+
+/// Reports the verdict at once and the finished tree after the next paint (see the module docs).
+/// A run that ends before any of its trees was drawn reports the finished tree at once.
+fn finish(run: &Rc<Run>, report: Report) {
+    let Some(mut drawn) = run.drawn.take() else {
+        (run.report)(Progress::Done(report));
+        return;
+    };
+    let Report { tree, token } = report;
+    drawn.verdict = tree.verdict.clone();
+    drawn.summary = tree.summary.clone();
+    (run.report)(Progress::Done(Report { tree: drawn, token }));
+    let run = run.clone();
+    after_next_paint(move || {
+        // A run started since (or a report opened) has cancelled this one: its tree is gone.
+        if !run.cancel.is_cancelled() {
+            (run.report)(Progress::Live(tree));
+        }
+    });
+}
+
+/// Runs `task` after the browser's next paint: queued as a task from the next animation frame,
+/// whose callbacks run just before that frame is painted.
+fn after_next_paint(task: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let task = Closure::once_into_js(task);
+    let queued = task.clone();
+    let frame = Closure::once_into_js(move || {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(queued.unchecked_ref());
+        }
+    });
+    if window
+        .request_animation_frame(frame.unchecked_ref())
+        .is_err()
+    {
+        let _ = window.set_timeout_with_callback(task.unchecked_ref());
     }
 }
 
@@ -91,7 +147,9 @@ fn render_next_frame(run: &Rc<Run>) {
         if target.cancel.is_cancelled() || target.diagnosis.borrow().is_finished() {
             return;
         }
-        (target.report)(Progress::Live(target.diagnosis.borrow().tree()));
+        let tree = target.diagnosis.borrow().tree();
+        target.drawn.replace(Some(tree.clone()));
+        (target.report)(Progress::Live(tree));
     });
     let asked = web_sys::window()
         .map(|w| w.request_animation_frame(draw.unchecked_ref()).is_ok())

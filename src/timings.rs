@@ -3,10 +3,14 @@
 //! `window.__doctorTimings` as plain numbers (no URLs, no inputs, no secrets):
 //!
 //! - `runs`: runs started; `startedAt`, `doneAt`: `performance.now()` of the last run's start and
-//!   verdict;
+//!   of its verdict being decided (drawn in the same task; the finished tree a frame later);
 //! - `firstSendMs`: from the run's start to its first request leaving;
 //! - `ownMs`: one figure per later round, answer in to next request out (rounds held back by a
-//!   retry's `Retry-After` are left out, that wait being the tenant's);
+//!   retry's `Retry-After` are left out, that wait being the tenant's).
+//!
+//! A request leaves when the page calls `fetch` with it (`src/net.rs`): building it is the page's
+//! own time, the browser's `fetch` call itself (about 1 ms here) is not; this bookkeeping runs
+//! after that call.
 //! - `requests`, `rounds`: requests sent by the last run, and in how many rounds (a round is the
 //!   requests that leave together, after the start or after an answer).
 
@@ -85,9 +89,9 @@ pub fn answer_arrived() {
     STATE.with_borrow_mut(|s| s.answered = Some(at));
 }
 
-/// A request is handed to `fetch`; `waited` when it was held back on purpose (a retry's delay).
-pub fn request_leaving(waited: bool) {
-    let at = now();
+/// A request was handed to `fetch` at `at` (`performance.now()`); `waited` when it was held back
+/// on purpose (a retry's delay).
+pub fn request_leaving(at: f64, waited: bool) {
     let (first, round, own) = STATE.with_borrow_mut(|s| {
         let first = (!s.first_sent).then_some(at - s.started);
         let round = first.is_some() || s.answered.is_some();

@@ -70,6 +70,8 @@ pub async fn serve(listener: tokio::net::TcpListener, options: SimOptions) -> st
                 continue;
             }
         };
+        // Small answers leave at once rather than waiting on Nagle's algorithm for an ACK.
+        let _ = stream.set_nodelay(true);
         let tenant = Arc::clone(&tenant);
         let options = Arc::clone(&options);
         tokio::spawn(async move {
@@ -104,7 +106,7 @@ async fn answer(
     };
 
     if options.cors && method == Method::OPTIONS {
-        tokio::time::sleep(options.delay.unwrap_or_default()).await;
+        sleep_until(started + options.delay.unwrap_or_default()).await;
         let mut response = Response::new(Full::new(Bytes::new()));
         *response.status_mut() = StatusCode::NO_CONTENT;
         add_cors(response.headers_mut(), origin);
@@ -131,7 +133,9 @@ async fn answer(
         Some(flat) if sim_response.delay_ms < agent_state_doctor::sim::SLOW_DELAY_MS => flat,
         _ => own,
     };
-    tokio::time::sleep(delay).await;
+    // Counted from the request's arrival: reading it and computing the answer are part of the
+    // time the answer takes, not added to it.
+    sleep_until(started + delay).await;
     if sim_response.fault == Some(Fault::NoAnswer) {
         done(0);
         return Err(NoAnswer);
@@ -142,6 +146,26 @@ async fn answer(
     }
     done(response.status().as_u16());
     Ok(response)
+}
+
+/// Waits until `deadline`, never returning before it and at most about 0.1 ms after it.
+///
+/// tokio's timer counts whole milliseconds and rounds every deadline up to the next one, and its
+/// driver wakes on the next millisecond tick: a 50 ms sleep takes 50 to 52 ms. That would add up
+/// to 2 ms to every answer `--delay-ms` is meant to hold for exactly its delay (the benchmark's
+/// floor is rounds × delay). So tokio sleeps until 2 ms before the deadline and a blocking-pool
+/// thread sleeps the rest (`std::thread::sleep`, the operating system's nanosecond timer).
+async fn sleep_until(deadline: Instant) {
+    const FINE: Duration = Duration::from_millis(2);
+    if let Some(coarse) = deadline.checked_sub(FINE) {
+        if coarse > Instant::now() {
+            tokio::time::sleep_until(coarse.into()).await;
+        }
+    }
+    let rest = deadline.saturating_duration_since(Instant::now());
+    if !rest.is_zero() {
+        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(rest)).await;
+    }
 }
 
 /// The simulation's view of an HTTP request. The URL is `X-Relay-Target` when the relay sent

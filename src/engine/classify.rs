@@ -224,11 +224,14 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
         }
         return Reading::Failed(Failure::TenantUnreachable { detail });
     }
+    // The body is parsed once here; the engine reads a slot's answer more than once (a paged
+    // list's pages are read again as further pages come in), so every parse counts.
     let trimmed = response.body.trim();
     let json = serde_json::from_str::<Value>(trimmed).ok();
-    let lower = response.body.to_ascii_lowercase();
     // cors-anywhere reports its own failures as plain text, whatever the status.
-    if json.is_none() && lower.contains("proxy error") {
+    let lower = || response.body.to_ascii_lowercase();
+    if json.is_none() && lower().contains("proxy error") {
+        let lower = lower();
         const HOST_ERRORS: [&str; 6] = [
             "enotfound",
             "eai_again",
@@ -254,7 +257,8 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
             }
         });
     }
-    let detail = match status_text(response) {
+    // Only failures carry the error text: a 2xx answer does not look for it.
+    let detail = || match status_text(response, json.as_ref()) {
         Some(text) => format!(" ({text})"),
         None => String::new(),
     };
@@ -262,7 +266,7 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
         return Reading::TooMany {
             status: 429,
             retry_after_ms: retry_after_ms(response, now_ms),
-            detail,
+            detail: detail(),
         };
     }
     // NICE's SDK backs off on 503 as on 429: with a Retry-After, it is retried the same way.
@@ -270,13 +274,13 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
         return Reading::TooMany {
             status: 503,
             retry_after_ms: retry_after_ms(response, now_ms),
-            detail,
+            detail: detail(),
         };
     }
     if response.status >= 500 {
         return Reading::Failed(Failure::ServiceError {
             status: response.status,
-            detail,
+            detail: detail(),
         });
     }
     if is_html(response) {
@@ -316,6 +320,7 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
             detail: format!("a redirect ({})", response.status),
         });
     }
+    let detail = detail();
     Reading::Status {
         status: response.status,
         json,
@@ -437,21 +442,20 @@ fn relay_error_detail(response: &Response) -> Option<String> {
         .map(|s| s.chars().take(200).collect())
 }
 
-/// The error text of an answer: the body's description, else NICE's `icStatusDescription` header.
-fn status_text(response: &Response) -> Option<String> {
-    let from_body = serde_json::from_str::<Value>(response.body.trim())
-        .ok()
-        .and_then(|json| {
-            [
-                "error_description",
-                "errorDescription",
-                "message",
-                "error",
-                "detail",
-            ]
-            .iter()
-            .find_map(|k| json.get(*k).and_then(Value::as_str).map(str::to_string))
-        });
+/// The error text of an answer: the body's description (`json`, the body as parsed), else NICE's
+/// `icStatusDescription` header.
+fn status_text(response: &Response, json: Option<&Value>) -> Option<String> {
+    let from_body = json.and_then(|json| {
+        [
+            "error_description",
+            "errorDescription",
+            "message",
+            "error",
+            "detail",
+        ]
+        .iter()
+        .find_map(|k| json.get(*k).and_then(Value::as_str).map(str::to_string))
+    });
     from_body
         .or_else(|| {
             response

@@ -62,6 +62,15 @@ pub fn DiagnoseForm(
         on_run.run(Trigger::Diagnose);
     };
 
+    // Diagnose runs from the button's click, which Enter in a field also fires, and cancels the
+    // form's submission: before a submit event the browser reads the whole form for autofill
+    // (1 to 5 ms here), all before the first request could leave. `on_submit` stays for any
+    // other way a submission comes.
+    let on_diagnose = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        on_run.run(Trigger::Diagnose);
+    };
+
     let groups = GROUPS
         .iter()
         .map(|(legend, fields)| {
@@ -95,7 +104,7 @@ pub fn DiagnoseForm(
             <DestinationPanel demo=demo.into() />
             {move || needs_confirmation.get().then(|| view! { <ConfirmDestination /> })}
             <div class="actions">
-                <button type="submit" class="primary" id="diagnose" disabled=flag(move || running.get())>"Diagnose"</button>
+                <button type="submit" class="primary" id="diagnose" disabled=flag(move || running.get()) on:click=on_diagnose>"Diagnose"</button>
                 {move || running.get().then(|| view! {
                     <button type="button" id="cancel" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 })}

@@ -131,8 +131,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         let now = net::wall_clock_ms();
         let cached = token.get_value().filter(|t| t.is_valid_for(&inputs, now));
         let diagnosis = Diagnosis::new(inputs, cached, now);
-        let first = diagnosis.tree();
-        // Send first, render after: the first round leaves before the page redraws.
+        // Send first, render after: the first round leaves before the page redraws, and the
+        // run draws its tree in the next frame.
         let finished = Rc::new(std::cell::Cell::new(false));
         let done = finished.clone();
         let handle = run::start(diagnosis, backend, move |progress| match progress {
@@ -152,7 +152,6 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         cancel.set_value(Some(handle));
         // A run that ended at once (a form the engine refuses) has drawn its verdict already.
         if !finished.get() {
-            tree.set(Some(first));
             phase.set(Phase::Running);
         }
     };
@@ -380,8 +379,12 @@ fn Result(
                 .map(|t| t.summary.clone())
         }),
     };
-    // Memos, as <Show> had: setting the same phase again does not rebuild what they show.
-    let done = Memo::new(move |_| phase.get() == Phase::Done);
+    // Memos, as <Show> had: setting the same phase again does not rebuild what they show. The
+    // report tools act on the finished tree, so they come with it (a run's verdict is drawn a
+    // frame before its finished tree: `run.rs`).
+    let done = Memo::new(move |_| {
+        phase.get() == Phase::Done && tree.with(|t| t.as_ref().is_some_and(|t| t.finished))
+    });
     let idle = Memo::new(move |_| phase.get() == Phase::Idle);
     let title = move || match phase.get() {
         Phase::Idle => "How the diagnosis decides",

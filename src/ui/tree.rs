@@ -63,8 +63,10 @@ pub fn DecisionTree(
         })
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| keys::handle(&ev, open, active);
+    // A run's verdict is drawn a frame before its finished tree (`run.rs`): this says which it is.
+    let finished = move || tree.with(|t| t.as_ref().is_some_and(|t| t.finished).to_string());
     view! {
-        <ul class="tree" role="tree" aria-label="Diagnosis checks" id="decision-tree" on:keydown=on_key>
+        <ul class="tree" role="tree" aria-label="Diagnosis checks" id="decision-tree" data-finished=finished on:keydown=on_key>
             <For
                 each=nodes
                 key=|node| (node.id, node.outcome, node.exchanges.len(), node.summary.clone(), node.branch.clone())

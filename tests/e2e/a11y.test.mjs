@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveStatic, launchBrowser, openPage, startBinary, runBinary, DIST } from './harness.mjs';
+import { serveStatic, launchBrowser, openPage, startBinary, runBinary, waitForVerdict, DIST } from './harness.mjs';
 import { auditBothThemes, audited, AXE_TAGS } from './a11y.mjs';
 
 let site;
@@ -36,7 +36,7 @@ async function demo(scenario) {
   await page.selectOption('#mode', 'demo');
   await page.selectOption('#scenario', scenario);
   await page.click('#diagnose');
-  await page.waitForSelector('.result[data-phase=done] [data-verdict]', { timeout: 30000 });
+  await waitForVerdict(page, '.result[data-phase=done] [data-verdict]', 30000);
   return page;
 }
 

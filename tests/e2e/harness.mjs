@@ -137,7 +137,19 @@ export async function diagnose(page, secret, timeout = 40000) {
   if (secret !== undefined) await page.fill('#client_secret', secret);
   if (await page.isVisible('#confirm-destination')) await page.click('#confirm-destination');
   await page.click('#diagnose');
-  await page.waitForSelector('[data-verdict]', { timeout });
+  return waitForVerdict(page, '[data-verdict]', timeout);
+}
+
+/**
+ * Waits for `selector` (a verdict) and, when it is a run's verdict, for the run's finished tree
+ * and report tools, which the page draws the frame after the verdict (src/run.rs). Answers the
+ * verdict's code.
+ */
+export async function waitForVerdict(page, selector = '[data-verdict]', timeout = 40000) {
+  await page.waitForSelector(selector, { timeout });
+  if (await page.$('#verdict')) {
+    await page.waitForSelector('#decision-tree[data-finished=true]', { timeout });
+  }
   return page.getAttribute('[data-verdict]', 'data-verdict');
 }
 

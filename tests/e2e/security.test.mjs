@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import {
-  serveStatic, launchBrowser, openPage, startBinary, runBinary, diagnose, DIST,
+  serveStatic, launchBrowser, openPage, startBinary, runBinary, diagnose, waitForVerdict, DIST,
 } from './harness.mjs';
 
 let sim;      // the simulated tenant over HTTP
@@ -125,7 +125,7 @@ test('(b) after a demo run, a hostile link: Run again and Diagnose send nothing'
   await page.fill('#client_secret', 'typed-for-my-tenant');
   await page.selectOption('#mode', 'demo');
   await page.click('#diagnose');
-  await page.waitForSelector('[data-verdict]', { timeout: 30000 });
+  await waitForVerdict(page, '[data-verdict]', 30000);
   const hits = evil.hits.length;
   await followHostileLink(page);
   assert.equal(await page.inputValue('#mode'), 'real', 'the link switched to the real tenant');

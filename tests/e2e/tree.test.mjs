@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launchBrowser, openPage, startBinary, runBinary, diagnose, screenshotPath, DIST } from './harness.mjs';
+import { launchBrowser, openPage, startBinary, runBinary, diagnose, waitForVerdict, screenshotPath, DIST } from './harness.mjs';
 
 let sim;
 let relay;
@@ -158,7 +158,7 @@ test('Copy as curl uses placeholders; Copy as curl with secret is the one that c
 test('Run again reuses the unexpired token', async () => {
   const { page } = await diagnosed('logged-in');
   await page.click('#run-again');
-  await page.waitForSelector('[data-verdict=logged_in]');
+  await waitForVerdict(page, '[data-verdict=logged_in]');
   assert.match(await page.textContent('[data-check=token] .summary'), /Reused/);
   await page.close();
 });

@@ -218,6 +218,17 @@ pub struct CheckNode {
 impl CheckNode {
     /// A pending node for `check`, with every branch of any profile.
     pub fn pending(check: Check) -> Self {
+        CheckNode::pending_with(check, check.branches())
+    }
+
+    /// A pending node for `check` with the branches `profile` can take.
+    pub fn pending_for(check: Check, profile: Profile) -> Self {
+        // Not `..CheckNode::pending(check)`: that would build every profile's branches (the
+        // check's whole table, strings and all) only to drop them, at the start of every run.
+        CheckNode::pending_with(check, check.branches_for(profile))
+    }
+
+    fn pending_with(check: Check, branches: Vec<Branch>) -> Self {
         CheckNode {
             id: check,
             question: check.question().into(),
@@ -227,15 +238,7 @@ impl CheckNode {
             meaning: String::new(),
             fix: Vec::new(),
             exchanges: Vec::new(),
-            branches: check.branches(),
-        }
-    }
-
-    /// A pending node for `check` with the branches `profile` can take.
-    pub fn pending_for(check: Check, profile: Profile) -> Self {
-        CheckNode {
-            branches: check.branches_for(profile),
-            ..CheckNode::pending(check)
+            branches,
         }
     }
 

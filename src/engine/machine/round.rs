@@ -9,6 +9,7 @@ use crate::engine::exchange::{Answer, Exchange, Request, RequestId, RequestKind}
 use crate::engine::redact::Redactor;
 use crate::inputs::Environment;
 use crate::profile::{Call, Method, Page, TokenVia};
+use std::cell::OnceCell;
 
 /// The calls of the current phase and the retry bookkeeping of the whole diagnosis.
 pub(super) struct Round {
@@ -75,8 +76,12 @@ pub(super) struct Slot {
     pub(super) attempts: u32,
     /// The wait before the next try (a 429's `Retry-After`).
     pub(super) delay_ms: u64,
-    /// The final answer, once there is one.
+    /// The final answer, once there is one (set once: a call sent again is a new slot).
     pub(super) answer: Option<Answer>,
+    /// The final answer as [`classify::read`] reads it, kept from its first reading: the
+    /// handlers read a slot more than once (a paged list's pages again with each further page,
+    /// the lists again for the agent and the user), and each reading parsed the body anew.
+    read: OnceCell<Reading>,
 }
 
 impl Slot {
@@ -88,6 +93,7 @@ impl Slot {
             attempts: 0,
             delay_ms: 0,
             answer: None,
+            read: OnceCell::new(),
         }
     }
 }
@@ -238,9 +244,11 @@ impl Diagnosis {
 
     /// The answer as read for its call; a 429 that outlived its retries becomes `rate_limited`.
     pub(super) fn reading(&self, slot: &Slot) -> Settled {
-        let answer = slot.answer.as_ref().expect("a settled slot has an answer");
-        let reading = classify::read(answer, slot.target.kind(), self.timeout_ms, self.now_ms);
-        Settled::from_reading(reading, slot.attempts, self.round.waited_ms)
+        let reading = slot.read.get_or_init(|| {
+            let answer = slot.answer.as_ref().expect("a settled slot has an answer");
+            classify::read(answer, slot.target.kind(), self.timeout_ms, self.now_ms)
+        });
+        Settled::from_reading(reading.clone(), slot.attempts, self.round.waited_ms)
     }
 
     /// Schedules a retry of slot `index` when `answer` is a 429 (or a 503 with `Retry-After`)
