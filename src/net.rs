@@ -88,14 +88,7 @@ impl Backend {
         cancel: &Rc<Cancel>,
     ) -> Pin<Box<dyn Future<Output = Answer>>> {
         if let (Backend::Network { relay, page_url }, 0) = (self, request.delay_ms) {
-            let (handed, answer) = start_fetch(
-                &target_url(request, relay, page_url),
-                request.method,
-                &request.headers,
-                request.body.as_deref(),
-                request.timeout_ms,
-                cancel,
-            );
+            let (handed, answer) = send(request, relay, page_url, cancel);
             // The bookkeeping after the request has left.
             crate::timings::request_leaving(handed, false);
             return Box::pin(answer);
@@ -119,14 +112,7 @@ impl Backend {
         }
         match self {
             Backend::Network { relay, page_url } => {
-                let (handed, answer) = start_fetch(
-                    &target_url(request, relay, page_url),
-                    request.method,
-                    &request.headers,
-                    request.body.as_deref(),
-                    request.timeout_ms,
-                    cancel,
-                );
+                let (handed, answer) = send(request, relay, page_url, cancel);
                 crate::timings::request_leaving(handed, waited);
                 answer.await
             }
@@ -136,6 +122,23 @@ impl Backend {
             }
         }
     }
+}
+
+/// Puts `request` on the network through `relay` at once: when the browser had it, and its answer.
+fn send(
+    request: &Request,
+    relay: &Relay,
+    page_url: &str,
+    cancel: &Rc<Cancel>,
+) -> (f64, impl Future<Output = Answer> + 'static) {
+    start_fetch(
+        &target_url(request, relay, page_url),
+        request.method,
+        &request.headers,
+        request.body.as_deref(),
+        request.timeout_ms,
+        cancel,
+    )
 }
 
 /// The URL the browser fetches for `request`: the relay's own `/healthz` for the probe, the

@@ -222,29 +222,13 @@ impl Sweep {
                 }
             }
             Some(Looked::NoUser) => match as_agent {
-                Some(Looked::State(state)) => {
-                    row.agent_id = Some(id.to_string());
-                    row.state = state.clone().unwrap_or_else(|| "LoggedOut".into());
-                    if state.is_some() {
-                        Verdict::LoggedIn
-                    } else {
-                        Verdict::LoggedOut
-                    }
-                }
+                Some(Looked::State(state)) => is_agent_id(&mut row, id, state),
                 _ => Verdict::UserNotFound,
             },
             Some(Looked::Failed(verdict, _)) => *verdict,
             Some(Looked::State(_) | Looked::NoAgent) => Verdict::UserNotFound,
             None => match as_agent {
-                Some(Looked::State(state)) => {
-                    row.agent_id = Some(id.to_string());
-                    row.state = state.clone().unwrap_or_else(|| "LoggedOut".into());
-                    if state.is_some() {
-                        Verdict::LoggedIn
-                    } else {
-                        Verdict::LoggedOut
-                    }
-                }
+                Some(Looked::State(state)) => is_agent_id(&mut row, id, state),
                 Some(Looked::Failed(verdict, _)) => *verdict,
                 _ if self.hidden_agents() => Verdict::AgentHidden,
                 _ => Verdict::AgentNotFound,
@@ -272,5 +256,16 @@ impl Sweep {
                 }
             })
             .collect()
+    }
+}
+
+/// The pasted ID turned out to be an agent ID, with this state (`None`: no session).
+fn is_agent_id(row: &mut SweepRow, id: &str, state: &Option<String>) -> Verdict {
+    row.agent_id = Some(id.to_string());
+    row.state = state.clone().unwrap_or_else(|| "LoggedOut".into());
+    if state.is_some() {
+        Verdict::LoggedIn
+    } else {
+        Verdict::LoggedOut
     }
 }
