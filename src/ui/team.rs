@@ -312,7 +312,8 @@ fn Table(table: RwSignal<TeamTable>, on_open: Callback<SweepRow>) -> impl IntoVi
                 let shown = table.with(TeamTable::shown_len);
                 format!("Page {} of {count} ({shown} rows)", page + 1)
             }}</span>
-            <button type="button" id="sweep-next" disabled=move || pages().0 + 1 >= pages().1
+            // Braced: a bare `>=` in an attribute would end the tag, and the rest become text.
+            <button type="button" id="sweep-next" disabled=move || { let (page, count) = pages(); page + 1 >= count }
                 on:click=move |_| table.update(|t| { let p = t.page().0; t.go_to(p + 1) })>"Next"</button>
         </nav>
     }

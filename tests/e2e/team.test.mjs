@@ -140,6 +140,30 @@ test('a team sweep over HTTP through the relay: counts, findings, sorting, filte
   await page.close();
 });
 
+test('the table pages: the 190 agents listed are two pages, Next and Previous move between them', async () => {
+  const { page } = await openSweepPage();
+  await sweep(page);
+  const state = () => page.evaluate(() => ({
+    label: document.getElementById('sweep-page').textContent,
+    prev: document.getElementById('sweep-prev').disabled,
+    next: document.getElementById('sweep-next').disabled,
+    nextText: document.getElementById('sweep-next').textContent,
+    rows: document.querySelectorAll('#sweep-table .sweep-row').length,
+  }));
+  // The hidden agents (every 20th) are not in the list, so not in the table.
+  const shown = [...Array(AGENTS).keys()].filter((i) => expected(i)).length;
+  assert.deepEqual(await state(), { label: `Page 1 of 2 (${shown} rows)`, prev: true, next: false, nextText: 'Next', rows: 100 });
+  const onFirst = await firstAgent(page);
+  await page.click('#sweep-next');
+  await page.waitForFunction(() => document.getElementById('sweep-page').textContent.startsWith('Page 2'));
+  assert.deepEqual(await state(), { label: `Page 2 of 2 (${shown} rows)`, prev: false, next: true, nextText: 'Next', rows: shown - 100 });
+  assert.notEqual(await firstAgent(page), onFirst, 'the second page shows other agents');
+  await page.click('#sweep-prev');
+  await page.waitForFunction(() => document.getElementById('sweep-page').textContent.startsWith('Page 1'));
+  assert.equal(await firstAgent(page), onFirst);
+  await page.close();
+});
+
 test('one team by name', async () => {
   const { page } = await openSweepPage();
   await page.fill('#sweep_team', 'Team B');
