@@ -2,8 +2,7 @@
 // in front of it, and Debian's Chromium; for each set-up and verdict path, opens the page afresh,
 // presses Diagnose and reads the page's clock (performance.now) for click and verdict, and
 // window.__doctorTimings (src/timings.rs) for the rounds and the page's own time per round.
-import { spawn } from 'node:child_process';
-import { serveStatic, launchBrowser } from '../tests/e2e/harness.mjs';
+import { serveStatic, launchBrowser, startBinary, runBinary } from '../tests/e2e/harness.mjs';
 
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -18,35 +17,9 @@ const PATHS = option('paths', [
   'platform-logged-in', 'platform-logged-out', 'platform-discovery-failed',
 ].join(',')).split(',');
 const DIST = new URL('../dist/', import.meta.url).pathname;
-const bin = (name) => new URL(`../target/${PROFILE === 'dev' ? 'debug' : PROFILE}/${name}`, import.meta.url).pathname;
-
-function start(name, args) {
-  const child = spawn(bin(name), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 15000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = output.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk) => { output += chunk; });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)));
-  });
-}
-
-function run(name, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin(name), args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => { out += c; });
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${name} exited ${code}`))));
-  });
-}
+// The binaries of the relay's own optimised profile (`BENCH_PROFILE=dev` for a debug build).
+const start = (name, args) => startBinary(name, args, { profile: PROFILE });
+const run = (name, args) => runBinary(name, args, { profile: PROFILE });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -177,7 +150,7 @@ try {
 } finally {
   await browser.close();
   await site.close();
-  for (const server of [sim, relay, crossRelay]) server.stop();
+  for (const server of [sim, relay, crossRelay]) await server.stop();
 }
 
 const f = (n, d = 0) => n.toFixed(d);

@@ -185,6 +185,35 @@ impl Settled {
 /// Reads `answer` to a call of `kind`; `now_ms` (the caller's clock) reads a `Retry-After`
 /// HTTP-date when the answer has no `Date` header to measure it against.
 pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: u64) -> Reading {
+    let json = match answer {
+        Answer::Response(response) => parse_body(&response.body),
+        _ => None,
+    };
+    read_parsed(answer, json, kind, timeout_ms, now_ms)
+}
+
+/// An answer's body as JSON (surrounding whitespace ignored), parsed once for all its readers:
+/// [`read_parsed`], and the token fields the redaction and the evidence look for.
+pub(crate) fn parse_body(body: &str) -> Option<Value> {
+    serde_json::from_str::<Value>(body.trim()).ok()
+}
+
+/// `json` as `serde_json::from_str(body)` without trimming would read it: the same value, unless
+/// the body ends in whitespace JSON does not allow (a form feed, a no-break space), which that
+/// parse refuses. For the readers that never trimmed (the token fields), so none reads differently.
+pub(crate) fn untrimmed<'a>(body: &str, json: Option<&'a Value>) -> Option<&'a Value> {
+    let json_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    json.filter(|_| body.trim_matches(json_space).len() == body.trim().len())
+}
+
+/// [`read`] with the body already parsed (`json`: [`parse_body`] of the answer's body).
+pub(crate) fn read_parsed(
+    answer: &Answer,
+    json: Option<Value>,
+    kind: RequestKind,
+    timeout_ms: u64,
+    now_ms: u64,
+) -> Reading {
     let response = match answer {
         Answer::Response(r) => r,
         Answer::NoAnswer { message, .. } => {
@@ -208,7 +237,7 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
         if kind == "forbidden-host" {
             return Reading::Failed(Failure::RelayRefusedHost);
         }
-        let detail = relay_error_detail(response).unwrap_or_default();
+        let detail = relay_error_detail(json.as_ref()).unwrap_or_default();
         let detail = if detail.is_empty() {
             kind.clone()
         } else {
@@ -224,10 +253,7 @@ pub(crate) fn read(answer: &Answer, kind: RequestKind, timeout_ms: u64, now_ms: 
         }
         return Reading::Failed(Failure::TenantUnreachable { detail });
     }
-    // The body is parsed once here; the engine reads a slot's answer more than once (a paged
-    // list's pages are read again as further pages come in), so every parse counts.
     let trimmed = response.body.trim();
-    let json = serde_json::from_str::<Value>(trimmed).ok();
     // cors-anywhere reports its own failures as plain text, whatever the status.
     let lower = || response.body.to_ascii_lowercase();
     if json.is_none() && lower().contains("proxy error") {
@@ -435,9 +461,9 @@ fn is_html(response: &Response) -> bool {
         || start.starts_with("<body")
 }
 
-fn relay_error_detail(response: &Response) -> Option<String> {
-    let json: Value = serde_json::from_str(response.body.trim()).ok()?;
-    json.get("detail")
+fn relay_error_detail(json: Option<&Value>) -> Option<String> {
+    json?
+        .get("detail")
         .and_then(Value::as_str)
         .map(|s| s.chars().take(200).collect())
 }

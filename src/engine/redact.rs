@@ -81,13 +81,10 @@ impl Redactor {
         crate::sorting::sort_by_key(&mut self.values, |v| std::cmp::Reverse(v.len()));
     }
 
-    /// Adds the values of token fields found in a JSON body (`access_token`, `refresh_token`,
-    /// `id_token`, `token`), at the top level or one level down.
-    pub fn add_tokens_in(&mut self, body: &str) {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
-            return;
-        };
-        let mut objects = vec![&value];
+    /// Adds the values of token fields found in a JSON body, as parsed (`access_token`,
+    /// `refresh_token`, `id_token`, `token`), at the top level or one level down.
+    pub fn add_tokens_in(&mut self, value: &serde_json::Value) {
+        let mut objects = vec![value];
         if let Some(map) = value.as_object() {
             objects.extend(map.values().filter(|v| v.is_object()));
         }

@@ -34,6 +34,7 @@
 //!   (likely: a user ID on the numeric agent endpoint, or digits on User Hub, is malformed there).
 
 use super::guide::{self, basic_credentials};
+use super::roster::{flag_of, result_set, AgentPage};
 use super::{
     entries_of, id_of, same_id, text_of, AgentListing, AgentRecord, AgentState, ApiProfile, Call,
     Capabilities, Discovered, IdKind, ListedAgent, Method, Page, Paging, TokenAnswer, TokenVia,
@@ -77,17 +78,6 @@ pub fn password_grant_body(access_key_id: &str, access_key_secret: &str) -> Stri
 /// `isActive`, `locked`).
 pub const AGENT_FIELDS: &str = "agentId,userID,isActive,locked";
 
-/// A boolean from JSON: `true`/`false`, or the strings and numbers some answers use for them.
-fn flag_of(value: Option<&Value>) -> Option<bool> {
-    match value? {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") || s == "1" => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") || s == "0" => Some(false),
-        Value::Number(n) => n.as_u64().map(|n| n != 0),
-        _ => None,
-    }
-}
-
 /// True when `id` has the shape of a CXone user ID: a UUID (8-4-4-4-12 hex digits).
 pub fn is_uuid(id: &str) -> bool {
     let id = id.trim();
@@ -127,10 +117,7 @@ impl Platform {
 /// The agent-state entries of an answer: `agentStates`, the older `resultSet` wrapper (with
 /// `agentStates` or `agentState`, a list or one object), a bare list, or one entry by itself.
 fn state_entries(body: &Value) -> Vec<&Value> {
-    let holder = match body.get("resultSet") {
-        Some(inner) if inner.is_object() => inner,
-        _ => body,
-    };
+    let holder = result_set(body);
     for key in ["agentStates", "agentState"] {
         match holder.get(key) {
             Some(Value::Array(items)) => return items.iter().collect(),
@@ -299,10 +286,7 @@ impl ApiProfile for Platform {
     }
 
     fn read_paging(&self, body: &Value) -> Paging {
-        let holder = match body.get("resultSet") {
-            Some(inner) if inner.is_object() => inner,
-            _ => body,
-        };
+        let holder = result_set(body);
         let total = id_of(holder.get("totalRecords")).and_then(|t| t.parse().ok());
         let next = [holder, body].iter().any(|h| {
             h.get("_links")
@@ -430,15 +414,10 @@ impl ApiProfile for Platform {
     }
 
     fn read_roster(&self, body: &Value) -> Option<super::RosterPage> {
-        let holder = match body.get("resultSet") {
-            Some(inner) if inner.is_object() => inner,
-            _ => body,
-        };
-        let entries: &Vec<Value> = match holder {
+        let page = AgentPage::of(body);
+        let entries: &Vec<Value> = match page.holder {
             Value::Array(items) => items,
-            Value::Object(map) => ["agents", "agent", "entities", "items"]
-                .iter()
-                .find_map(|k| map.get(*k).and_then(Value::as_array))?,
+            Value::Object(_) => page.agent_fields().find_map(Value::as_array)?,
             _ => return None,
         };
         Some(super::RosterPage {
@@ -446,7 +425,7 @@ impl ApiProfile for Platform {
                 .iter()
                 .filter_map(super::roster::roster_agent)
                 .collect(),
-            hidden: id_of(holder.get("hiddenAgents")).and_then(|h| h.parse().ok()),
+            hidden: page.hidden,
         })
     }
 
@@ -514,26 +493,19 @@ impl ApiProfile for Platform {
     }
 
     fn read_agent_lookup(&self, body: &Value, user_id: &str) -> Option<AgentListing> {
-        let holder = match body.get("resultSet") {
-            Some(inner) if inner.is_object() => inner,
-            _ => body,
-        };
-        let entries: Vec<&Value> = match holder {
+        let page = AgentPage::of(body);
+        let entries: Vec<&Value> = match page.holder {
             Value::Array(items) => items.iter().collect(),
-            Value::Object(map) => match ["agents", "agent", "entities", "items"]
-                .iter()
-                .find_map(|k| map.get(*k))
-            {
+            Value::Object(map) => match page.agent_fields().next() {
                 Some(Value::Array(items)) => items.iter().collect(),
                 Some(one @ Value::Object(_)) => vec![one],
                 // `{}` (an empty body) is an empty page.
                 _ if map.is_empty() || map.contains_key("totalRecords") => Vec::new(),
-                _ if map.contains_key("agentId") => vec![holder],
+                _ if map.contains_key("agentId") => vec![page.holder],
                 _ => return None,
             },
             _ => return None,
         };
-        let hidden = id_of(holder.get("hiddenAgents")).and_then(|h| h.parse().ok());
         let matched = entries.iter().find_map(|entry| {
             let user = ["userID", "userId", "userid", "userUUID"]
                 .iter()
@@ -550,7 +522,7 @@ impl ApiProfile for Platform {
         Some(AgentListing {
             entries: entries.len(),
             matched,
-            hidden,
+            hidden: page.hidden,
         })
     }
 

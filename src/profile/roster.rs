@@ -56,6 +56,44 @@ pub struct StateRow {
     pub team: Option<String>,
 }
 
+/// A page of the Admin agent list as its two readers take it apart, the agent lookup
+/// (`read_agent_lookup`) and the roster (`read_roster`): the object holding the agents, the
+/// fields that may hold them, and `hiddenAgents`.
+pub struct AgentPage<'a> {
+    /// The older answers' `resultSet` object, else the body itself.
+    pub holder: &'a Value,
+    /// `hiddenAgents`: agents that exist but the key's user may not see, when given.
+    pub hidden: Option<u64>,
+}
+
+impl<'a> AgentPage<'a> {
+    /// Takes apart `body`, an answer of the Admin agent list.
+    pub fn of(body: &'a Value) -> Self {
+        let holder = result_set(body);
+        AgentPage {
+            holder,
+            hidden: id_of(holder.get("hiddenAgents")).and_then(|h| h.parse().ok()),
+        }
+    }
+
+    /// The fields of the holder that may hold the agents, present ones only, in the order they
+    /// are looked for: `agents`, `agent`, `entities`, `items`.
+    pub fn agent_fields(&self) -> impl Iterator<Item = &'a Value> {
+        let map = self.holder.as_object();
+        ["agents", "agent", "entities", "items"]
+            .into_iter()
+            .filter_map(move |key| map?.get(key))
+    }
+}
+
+/// What a platform answer wraps in `resultSet` (the older answers), else the body itself.
+pub fn result_set(body: &Value) -> &Value {
+    match body.get("resultSet") {
+        Some(inner) if inner.is_object() => inner,
+        _ => body,
+    }
+}
+
 /// A boolean from JSON: `true`/`false`, or the strings and numbers some answers use for them.
 pub fn flag_of(value: Option<&Value>) -> Option<bool> {
     match value? {

@@ -3,10 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serveStatic, launchBrowser, openPage, startBinary, runBinary, diagnose, secretLeaks, screenshotPath, DIST,
-  isOwnChunk,
+  startRelayWithSim, openPage, diagnose, secretLeaks, screenshotPath, isOwnChunk,
 } from './harness.mjs';
 
+let env;
 let sim;          // the simulated tenant over HTTP, no CORS headers (a real tenant sends none)
 let relay;        // serves the page and relays to *.nicecxone.com and to 127.0.0.1
 let envRelay;     // the same, but every target goes to the sim, which still sees the original host
@@ -15,25 +15,13 @@ let browser;
 let cases;
 
 before(async () => {
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--allow', 'default', '--allow', 'http://127.0.0.1:*', '--quiet',
-  ]);
-  envRelay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
-  site = await serveStatic(DIST, '/tools/doctor/');
-  browser = await launchBrowser();
-  // What each scenario must show, as the engine decides it natively against the same simulation,
-  // relayed through /relay/ as the page served by the relay is.
-  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--api-host', sim.url, '--relay', '/relay/']));
+  // `cases`: what each scenario must show, as the engine decides it natively against the same
+  // simulation, relayed through /relay/ as the page served by the relay is.
+  env = await startRelayWithSim({ allowHosts: true, site: true, scenarios: { apiHost: true } });
+  ({ sim, relay, envRelay, site, browser, cases } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  for (const server of [sim, relay, envRelay]) await server?.stop();
-});
+after(() => env?.stop());
 
 // The catalogue is read in before(), so the per-scenario tests are generated from a fixed list
 // and checked against it: a scenario added to the simulation without a browser test fails here.

@@ -5,28 +5,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { launchBrowser, openPage, startBinary, runBinary, diagnose, secretLeaks, DIST } from './harness.mjs';
+import { startRelayWithSim, launchBrowser, openPage, diagnose, secretLeaks, DIST } from './harness.mjs';
 
 const SINGLE = pathToFileURL(join(DIST, 'agent-state-doctor.html')).href;
-let sim;
+let env;
 let relay;
 let browser;
 let cases;
 
 before(async () => {
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  // Started as the other tests start it, with its defaults for calling pages: `null` is allowed.
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
-  browser = await launchBrowser();
-  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--relay', `${relay.url}/relay/`]));
+  // The relay as the other tests start it, with its defaults for calling pages: `null` is
+  // allowed. A page opened from disk calls it by its full URL.
+  env = await startRelayWithSim({ scenarios: { relay: 'absolute' } });
+  ({ relay, browser, cases } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  for (const server of [sim, relay]) await server?.stop();
-});
+after(() => env?.stop());
 
 test('the single file opened from disk runs a Demo diagnosis from a fragment link', async () => {
   const page = await openPage(browser.context, `${SINGLE}#tenant=acme&env=devtest`);

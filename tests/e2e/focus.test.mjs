@@ -3,21 +3,19 @@
 // form opens the form, shows its messages and focuses the first wrong field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchBrowser, openPage, DIST } from './harness.mjs';
+import { startRelayWithSim, openPage } from './harness.mjs';
 
+let env;
 let site;
 let browser;
 const SLOW_RELAY = 'https://relay.example/';
 
 before(async () => {
-  site = await serveStatic(DIST, '/tools/doctor/');
-  browser = await launchBrowser();
+  env = await startRelayWithSim({ sim: false, site: true });
+  ({ site, browser } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+after(() => env?.stop());
 
 const activeId = (page) => page.evaluate(() => document.activeElement?.id ?? null);
 const done = (page, run) => page.waitForFunction(

@@ -1,20 +1,18 @@
 // The form in a real browser: the release build served under a sub-path, filled from links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveStatic, launchBrowser, openPage, screenshotPath, DIST } from './harness.mjs';
+import { startRelayWithSim, openPage, screenshotPath } from './harness.mjs';
 
+let env;
 let site;
 let browser;
 
 before(async () => {
-  site = await serveStatic(DIST, '/tools/doctor/');
-  browser = await launchBrowser();
+  env = await startRelayWithSim({ sim: false, site: true });
+  ({ site, browser } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+after(() => env?.stop());
 
 test('the page loads under a sub-path and every input has a visible label', async () => {
   const page = await openPage(browser.context, site.url);

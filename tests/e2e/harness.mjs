@@ -102,10 +102,17 @@ export function isOwnChunk(url, pageUrl) {
 
 export const DIST = new URL('../../dist/', import.meta.url).pathname;
 
-/** Starts one of the workspace's binaries and waits for its "listening on http://..." line. */
-export async function startBinary(name, args) {
+/** A workspace binary built with cargo `profile` (`debug` is `cargo build`'s, `dev`). */
+const binaryPath = (name, profile = 'debug') =>
+  new URL(`../../target/${profile === 'dev' ? 'debug' : profile}/${name}`, import.meta.url).pathname;
+
+/**
+ * Starts one of the workspace's binaries (built with cargo `profile`) and waits for its
+ * "listening on http://..." line.
+ */
+export async function startBinary(name, args, { profile = 'debug' } = {}) {
   const { spawn } = await import('node:child_process');
-  const binary = new URL(`../../target/debug/${name}`, import.meta.url).pathname;
+  const binary = binaryPath(name, profile);
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
@@ -125,11 +132,72 @@ export async function startBinary(name, args) {
   return { url, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) };
 }
 
-/** Runs a workspace binary to completion and answers its standard output. */
-export async function runBinary(name, args) {
+/** Runs a workspace binary (built with cargo `profile`) to completion and answers its output. */
+export async function runBinary(name, args, { profile = 'debug' } = {}) {
   const { execFileSync } = await import('node:child_process');
-  const binary = new URL(`../../target/debug/${name}`, import.meta.url).pathname;
-  return execFileSync(binary, args, { encoding: 'utf8' });
+  return execFileSync(binaryPath(name, profile), args, { encoding: 'utf8' });
+}
+
+/**
+ * The set-up the browser tests share: the simulated tenant over HTTP (`sim-tenant`), the
+ * reference relay serving the page in front of it, Chromium, and the scenarios' catalogue as the
+ * engine decides them natively against the same simulation. Answers what was started and one
+ * `stop` for all of it (also called when a start fails half-way).
+ *
+ * - `sim: false`: no simulated tenant, no relay, no catalogue (the page and Chromium only).
+ * - `allowHosts`: the relay relays to the hosts allowed (NICE's and 127.0.0.1, for scenarios with
+ *   an API host) and `envRelay`, a second relay, sends every target to the sim (which still sees
+ *   the original host); without it `relay` does that.
+ * - `site`: the page on a plain static server too, no relay beside it (`/tools/doctor/`).
+ * - `browser`: `launchBrowser`'s options.
+ * - `scenarios`: how the catalogue's links reach the relay: `relay` (`'/relay/'`, or
+ *   `'absolute'` for the relay's own URL) and `apiHost` (the sim's URL as every API host).
+ */
+export async function startRelayWithSim({
+  sim: withSim = true,
+  allowHosts = false,
+  site: withSite = false,
+  browser: browserOptions = {},
+  scenarios: { relay: template = '/relay/', apiHost = false } = {},
+} = {}) {
+  const started = {};
+  const stops = [];
+  const stop = async () => {
+    for (const close of stops.reverse().splice(0)) await close();
+  };
+  try {
+    if (withSim) {
+      started.sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
+      stops.push(started.sim.stop);
+      const toSim = ['--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', started.sim.url, '--quiet'];
+      if (allowHosts) {
+        started.relay = await startBinary('doctor-relay', [
+          '--listen', '127.0.0.1:0', '--serve', DIST, '--allow', 'default', '--allow', 'http://127.0.0.1:*', '--quiet',
+        ]);
+        stops.push(started.relay.stop);
+        started.envRelay = await startBinary('doctor-relay', toSim);
+        stops.push(started.envRelay.stop);
+      } else {
+        started.relay = await startBinary('doctor-relay', toSim);
+        stops.push(started.relay.stop);
+      }
+    }
+    if (withSite) {
+      started.site = await serveStatic(DIST, '/tools/doctor/');
+      stops.push(started.site.close);
+    }
+    started.browser = await launchBrowser(browserOptions);
+    stops.push(started.browser.close);
+    if (withSim) {
+      const relay = template === 'absolute' ? `${started.relay.url}/relay/` : template;
+      const args = ['--scenarios', ...(apiHost ? ['--api-host', started.sim.url] : []), '--relay', relay];
+      started.cases = JSON.parse(await runBinary('sim-tenant', args));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ...started, stop };
 }
 
 /** Fills the secret, confirms the destination when asked, presses Diagnose, waits for the verdict. */

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, openPage, startBinary, runBinary, diagnose, isOwnChunk, DIST } from './harness.mjs';
+import { startRelayWithSim, openPage, diagnose, isOwnChunk } from './harness.mjs';
 
+let env;
 let sim;
 let relay;       // relays to the hosts allowed, 127.0.0.1 included (scenarios with an API host)
 let envRelay;    // every target goes to the sim, which still sees the original host
@@ -15,21 +16,11 @@ let browser;
 let cases;
 
 before(async () => {
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--allow', 'default', '--allow', 'http://127.0.0.1:*', '--quiet',
-  ]);
-  envRelay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
-  browser = await launchBrowser();
-  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--api-host', sim.url, '--relay', '/relay/']));
+  env = await startRelayWithSim({ allowHosts: true, scenarios: { apiHost: true } });
+  ({ sim, relay, envRelay, browser, cases } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  for (const server of [sim, relay, envRelay]) await server?.stop();
-});
+after(() => env?.stop());
 
 /** The tree as the page draws it: each check's id and outcome, in order. */
 const shape = (page) => page.$$eval('[role=tree] > [role=treeitem]',

@@ -5,19 +5,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { launchBrowser, openPage, startBinary, runBinary, diagnose, DIST } from './harness.mjs';
+import { startRelayWithSim, openPage, diagnose, DIST } from './harness.mjs';
 
-let sim;
+let env;
 let relay;
 let browser;
 let cases;
 
 before(async () => {
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
-  browser = await launchBrowser();
+  env = await startRelayWithSim();
+  ({ relay, browser, cases } = env);
   // Every CSP violation of every page in this context, recorded from the first script on.
   await browser.context.addInitScript(() => {
     window.__cspViolations = [];
@@ -25,13 +22,9 @@ before(async () => {
       window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
     });
   });
-  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--relay', '/relay/']));
 });
 
-after(async () => {
-  await browser?.close();
-  for (const server of [sim, relay]) await server?.stop();
-});
+after(() => env?.stop());
 
 test('the page comes with its security headers, its inline script named by hash', async () => {
   const response = await fetch(`${relay.url}/`);

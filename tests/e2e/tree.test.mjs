@@ -3,27 +3,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launchBrowser, openPage, startBinary, runBinary, diagnose, waitForVerdict, screenshotPath, DIST } from './harness.mjs';
+import { startRelayWithSim, openPage, diagnose, waitForVerdict, screenshotPath } from './harness.mjs';
 
-let sim;
+let env;
 let relay;
 let browser;
 let cases;
 
 before(async () => {
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
-  browser = await launchBrowser();
+  env = await startRelayWithSim();
+  ({ relay, browser, cases } = env);
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: relay.url });
-  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--relay', '/relay/']));
 });
 
-after(async () => {
-  await browser?.close();
-  for (const server of [sim, relay]) await server?.stop();
-});
+after(() => env?.stop());
 
 /** Opens the page on `scenario` and runs the diagnosis through the relay. */
 async function diagnosed(id) {

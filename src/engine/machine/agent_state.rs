@@ -17,18 +17,19 @@ use crate::profile::{self, AgentState, IdKind, ListedAgent};
 impl Diagnosis {
     /// The all-agents list as read, or why it could not be.
     pub(super) fn read_list(&self, slot: &Slot) -> Result<Vec<ListedAgent>, Failure> {
+        let not_a_list = || Failure::NotApi {
+            detail: "a 2xx answer that is not a list of agents".into(),
+        };
+        // A 2xx answer with JSON was read into its page when it arrived.
+        if slot.page.is_some() {
+            return slot.listed().cloned().ok_or_else(not_a_list);
+        }
         match self.reading(slot) {
-            Settled::Json(json) => {
-                self.api()
-                    .read_state_list(&json)
-                    .ok_or_else(|| Failure::NotApi {
-                        detail: "a 2xx answer that is not a list of agents".into(),
-                    })
-            }
             Settled::Status { status, detail, .. } => {
                 Err(self.named(Check::StateList, api_status_failure(status, &detail)))
             }
             Settled::Failed(failure) => Err(failure),
+            Settled::Json(_) => Err(not_a_list()),
         }
     }
 
@@ -93,14 +94,9 @@ impl Diagnosis {
         let mapped = slots
             .iter()
             .find(|s| s.target.kind() == RequestKind::AgentLookup)
-            .and_then(|s| match self.reading(s) {
-                Settled::Json(json) => self
-                    .api()
-                    .read_agent_lookup(&json, &agent)
-                    .and_then(|l| l.matched)
-                    .map(|r| r.agent_id),
-                _ => None,
-            });
+            .and_then(Slot::listing)
+            .and_then(|l| l.matched.as_ref())
+            .map(|r| r.agent_id.clone());
         if let Settled::Json(json) = self.reading(user_slot) {
             let record = self.api().read_user(&json);
             if !record.empty {

@@ -34,7 +34,7 @@ mod token;
 mod user;
 
 use super::check::{BranchId, Check, CheckNode, Taken};
-use super::classify::{Failure, Settled};
+use super::classify::{self, Failure, Reading, Settled};
 use super::exchange::{Answer, Request, RequestId, RequestKind};
 use super::redact::Redactor;
 use super::tree::{CachedToken, Report, Tree};
@@ -301,18 +301,35 @@ impl Diagnosis {
         let (_, exchange) = self.round.slots[index].in_flight.take().expect("in flight");
         let kind = self.round.slots[index].target.kind();
         let check = self.round.slots[index].check;
+        // The body is parsed here, once, for every reader of the answer: the redaction, the
+        // evidence, its reading and (for a list page) its entries.
+        let mut json = None;
         if let Answer::Response(response) = &answer {
+            json = classify::parse_body(&response.body);
+            let as_is = classify::untrimmed(&response.body, json.as_ref());
             // Tokens in the answer are hidden before the answer becomes evidence.
-            self.redactor.add_tokens_in(&response.body);
+            if let Some(body) = as_is {
+                self.redactor.add_tokens_in(body);
+            }
             if kind != RequestKind::RelayHealth && self.via_relay() {
                 self.relay.relay_up = true;
             }
+            self.record(check, exchange, &answer, as_is);
+        } else {
+            self.record(check, exchange, &answer, None);
         }
-        self.record(check, exchange, &answer);
-        if kind != RequestKind::RelayHealth && self.retry_later(index, &answer) {
+        let reading = classify::read_parsed(&answer, json, kind, self.timeout_ms, self.now_ms);
+        if kind != RequestKind::RelayHealth && self.retry_later(index, &reading) {
             return true;
         }
-        self.round.slots[index].answer = Some(answer);
+        let page = match &reading {
+            Reading::Json(json) => self.read_page(&self.round.slots[index].target, json),
+            _ => None,
+        };
+        let slot = &mut self.round.slots[index];
+        slot.answer = Some(answer);
+        slot.read = Some(reading);
+        slot.page = page;
         true
     }
 

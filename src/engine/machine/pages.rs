@@ -6,10 +6,11 @@
 //! from the all-agents list is "no data" (`no_data_answers`), not an empty list.
 
 use super::round::{Slot, Target};
-use super::{Diagnosis, Phase, Settled, MAX_PAGES, PAGE_SIZE};
+use super::{Diagnosis, Phase, MAX_PAGES, PAGE_SIZE};
 use crate::engine::classify::Failure;
 use crate::engine::exchange::{Answer, RequestKind};
 use crate::profile::{AgentListing, ListedAgent, Paging};
+use serde_json::Value;
 
 /// The agent lookup's pages, read together for one user.
 #[derive(Clone, Debug, Default)]
@@ -33,6 +34,23 @@ pub(super) struct ListCut {
     pub(super) total: Option<u64>,
 }
 
+/// One page of a paged list as read on its arrival (`Diagnosis::receive`), kept in its slot:
+/// the pages already in are not read again each time further pages come in.
+pub(super) struct ListPage {
+    /// What the page says of the pages after it.
+    paging: Paging,
+    entries: PageEntries,
+}
+
+/// A list page's entries, as the list's reader reads them.
+enum PageEntries {
+    /// A page of the all-agents list; `None` when the JSON is no list in any accepted shape.
+    States(Option<Vec<ListedAgent>>),
+    /// A page of the agent lookup, read for the user its call asked about; `None` when it is
+    /// no list of agents.
+    Agents(Option<AgentListing>),
+}
+
 /// One page as read: where it starts, its entries, what it says of the next.
 struct PageRead {
     skip: u32,
@@ -47,7 +65,47 @@ fn skip_of(slot: &Slot) -> u32 {
     }
 }
 
+impl Slot {
+    /// The all-agents list's entries on this page, when it answered with a list.
+    pub(super) fn listed(&self) -> Option<&Vec<ListedAgent>> {
+        match &self.page.as_ref()?.entries {
+            PageEntries::States(list) => list.as_ref(),
+            PageEntries::Agents(_) => None,
+        }
+    }
+
+    /// The agent lookup's page as read for its user, when it answered with a list of agents.
+    pub(super) fn listing(&self) -> Option<&AgentListing> {
+        match &self.page.as_ref()?.entries {
+            PageEntries::Agents(listing) => listing.as_ref(),
+            PageEntries::States(_) => None,
+        }
+    }
+
+    /// What the page says of the pages after it; `None` unless it answered with JSON.
+    fn paging(&self) -> Option<Paging> {
+        self.page.as_ref().map(|p| p.paging)
+    }
+}
+
 impl Diagnosis {
+    /// Reads the page a 2xx answer with `json` brought to `target`, when `target` is a page of
+    /// a list (the all-agents list, the agent lookup); `None` for any other call.
+    pub(super) fn read_page(&self, target: &Target, json: &Value) -> Option<ListPage> {
+        let api = self.api();
+        let entries = match target {
+            Target::StateList(..) => PageEntries::States(api.read_state_list(json)),
+            Target::AgentLookup(_, user, _) => {
+                PageEntries::Agents(api.read_agent_lookup(json, user))
+            }
+            _ => return None,
+        };
+        Some(ListPage {
+            paging: api.read_paging(json),
+            entries,
+        })
+    }
+
     /// The user lookup and the first pages answered.
     pub(super) fn on_lookup(&mut self, slots: Vec<Slot>) {
         self.settle_relay(&slots);
@@ -82,28 +140,23 @@ impl Diagnosis {
 
     /// The pages of list `kind` read so far, in order; `None` when one gave no list (paging
     /// stops there: the failure is the list's).
-    fn pages_of(&self, kind: RequestKind) -> Option<Vec<(PageRead, Option<AgentListing>)>> {
-        let api = self.api();
-        let user = self.inputs().user_id.clone().unwrap_or_default();
+    fn pages_of(&self, kind: RequestKind) -> Option<Vec<(PageRead, Option<&AgentListing>)>> {
         let mut pages = Vec::new();
         for slot in self.found.paged.iter().filter(|s| s.target.kind() == kind) {
             if self.is_no_data(slot) {
                 return None;
             }
-            let Settled::Json(json) = self.reading(slot) else {
-                return None;
-            };
             let (entries, listing) = match kind {
                 RequestKind::AgentLookup => {
-                    let listing = api.read_agent_lookup(&json, &user)?;
+                    let listing = slot.listing()?;
                     (listing.entries, Some(listing))
                 }
-                _ => (api.read_state_list(&json)?.len(), None),
+                _ => (slot.listed()?.len(), None),
             };
             let page = PageRead {
                 skip: skip_of(slot),
                 entries,
-                paging: api.read_paging(&json),
+                paging: slot.paging()?,
             };
             pages.push((page, listing));
         }
@@ -185,26 +238,24 @@ impl Diagnosis {
         let known = match &inputs.user_id {
             None => inputs.agent_id.clone(),
             Some(_) => self.pages_of(RequestKind::AgentLookup).and_then(|pages| {
-                pages
-                    .into_iter()
-                    .find_map(|(_, l)| l.and_then(|l| l.matched).map(|m| m.agent_id))
+                pages.into_iter().find_map(|(_, l)| {
+                    l.and_then(|l| l.matched.as_ref())
+                        .map(|m| m.agent_id.clone())
+                })
             }),
         }
         .or_else(|| self.token_user_agent(&user));
         let Some(agent) = known else {
             return false;
         };
-        let api = self.api();
         self.found
             .paged
             .iter()
             .filter(|s| s.target.kind() == RequestKind::StateList)
-            .any(|slot| match self.reading(slot) {
-                Settled::Json(json) => api.read_state_list(&json).is_some_and(|list| {
-                    list.iter()
-                        .any(|a| crate::profile::same_id(&a.agent_id, &agent))
-                }),
-                _ => false,
+            .filter_map(Slot::listed)
+            .any(|list| {
+                list.iter()
+                    .any(|a| crate::profile::same_id(&a.agent_id, &agent))
             })
     }
 
@@ -272,9 +323,7 @@ impl Diagnosis {
             }
             all.extend(self.read_list(slot)?);
             if i == 0 {
-                if let Settled::Json(json) = self.reading(slot) {
-                    total = self.api().read_paging(&json).total;
-                }
+                total = slot.paging().and_then(|p| p.total);
             }
         }
         if total.is_some_and(|t| t > all.len() as u64) {
@@ -287,12 +336,10 @@ impl Diagnosis {
     }
 
     fn read_listing(&self, pages: &[&Slot]) -> Option<Listing> {
-        let api = self.api();
-        let user = self.inputs().user_id.clone().unwrap_or_default();
         let mut listing = Listing::default();
         for (i, slot) in pages.iter().enumerate() {
-            let json = match self.reading(slot) {
-                Settled::Json(json) if !(i > 0 && self.is_no_data(slot)) => json,
+            let paging = match slot.paging() {
+                Some(paging) if !(i > 0 && self.is_no_data(slot)) => paging,
                 // A later page that failed leaves the list unread past it.
                 _ if i > 0 => {
                     listing.cut = true;
@@ -300,15 +347,15 @@ impl Diagnosis {
                 }
                 _ => return None,
             };
-            let page = api.read_agent_lookup(&json, &user)?;
+            let page = slot.listing()?;
             if i == 0 {
-                listing.total = api.read_paging(&json).total;
+                listing.total = paging.total;
             }
             listing.pages += 1;
             listing.found.entries += page.entries;
             listing.found.hidden = listing.found.hidden.or(page.hidden);
             if listing.found.matched.is_none() {
-                listing.found.matched = page.matched;
+                listing.found.matched = page.matched.clone();
             }
         }
         let unread = match listing.total {

@@ -2,14 +2,14 @@
 //! a 429 within the budget, and ends with one final answer; and how a slot becomes a request and
 //! its answer evidence in the tree.
 
+use super::pages::ListPage;
 use super::{Diagnosis, Phase, DEFAULT_RETRY_MS, MAX_RETRY_WAIT_MS, MAX_TRIES, PAGE_SIZE};
 use crate::engine::check::{Check, Outcome};
-use crate::engine::classify::{self, Reading, Settled};
+use crate::engine::classify::{Reading, Settled};
 use crate::engine::exchange::{Answer, Exchange, Request, RequestId, RequestKind};
 use crate::engine::redact::Redactor;
 use crate::inputs::Environment;
 use crate::profile::{Call, Method, Page, TokenVia};
-use std::cell::OnceCell;
 
 /// The calls of the current phase and the retry bookkeeping of the whole diagnosis.
 pub(super) struct Round {
@@ -78,10 +78,12 @@ pub(super) struct Slot {
     pub(super) delay_ms: u64,
     /// The final answer, once there is one (set once: a call sent again is a new slot).
     pub(super) answer: Option<Answer>,
-    /// The final answer as [`classify::read`] reads it, kept from its first reading: the
-    /// handlers read a slot more than once (a paged list's pages again with each further page,
-    /// the lists again for the agent and the user), and each reading parsed the body anew.
-    read: OnceCell<Reading>,
+    /// The final answer as [`classify::read`] reads it, from its body parsed once on arrival
+    /// (`Diagnosis::receive`): the handlers read a slot more than once.
+    pub(super) read: Option<Reading>,
+    /// A list page's entries and paging, read once on arrival (`pages.rs`): the pages already
+    /// in are not read again as further pages come in.
+    pub(super) page: Option<ListPage>,
 }
 
 impl Slot {
@@ -93,7 +95,8 @@ impl Slot {
             attempts: 0,
             delay_ms: 0,
             answer: None,
-            read: OnceCell::new(),
+            read: None,
+            page: None,
         }
     }
 }
@@ -215,7 +218,14 @@ impl Diagnosis {
         }
     }
 
-    pub(super) fn record(&mut self, check: Check, position: usize, answer: &Answer) {
+    /// Writes `answer` (its body parsed as `json`) into the exchange at `position` of `check`.
+    pub(super) fn record(
+        &mut self,
+        check: Check,
+        position: usize,
+        answer: &Answer,
+        json: Option<&serde_json::Value>,
+    ) {
         let redactor = self.redactor.clone();
         let timeout_ms = self.timeout_ms;
         let exchange = &mut self.node_mut(check).exchanges[position];
@@ -228,7 +238,7 @@ impl Diagnosis {
                 exchange.response_body = Some(body);
                 exchange.response_bytes = response.body.len();
                 exchange.response_truncated = cut;
-                exchange.token_claims = token_claims(&response.body, &redactor);
+                exchange.token_claims = token_claims(json, &redactor);
             }
             Answer::NoAnswer { message, .. } => {
                 exchange.error = Some(format!("no answer: {}", redactor.text(message)));
@@ -244,20 +254,14 @@ impl Diagnosis {
 
     /// The answer as read for its call; a 429 that outlived its retries becomes `rate_limited`.
     pub(super) fn reading(&self, slot: &Slot) -> Settled {
-        let reading = slot.read.get_or_init(|| {
-            let answer = slot.answer.as_ref().expect("a settled slot has an answer");
-            classify::read(answer, slot.target.kind(), self.timeout_ms, self.now_ms)
-        });
+        let reading = slot.read.as_ref().expect("a settled slot has an answer");
         Settled::from_reading(reading.clone(), slot.attempts, self.round.waited_ms)
     }
 
-    /// Schedules a retry of slot `index` when `answer` is a 429 (or a 503 with `Retry-After`)
-    /// that the tries and the waiting budget allow; answers whether it did.
-    pub(super) fn retry_later(&mut self, index: usize, answer: &Answer) -> bool {
-        let kind = self.round.slots[index].target.kind();
-        let Reading::TooMany { retry_after_ms, .. } =
-            classify::read(answer, kind, self.timeout_ms, self.now_ms)
-        else {
+    /// Schedules a retry of slot `index` when its answer, read as `reading`, is a 429 (or a 503
+    /// with `Retry-After`) that the tries and the waiting budget allow; answers whether it did.
+    pub(super) fn retry_later(&mut self, index: usize, reading: &Reading) -> bool {
+        let Reading::TooMany { retry_after_ms, .. } = reading else {
             return false;
         };
         let wait = retry_after_ms.unwrap_or(DEFAULT_RETRY_MS);
@@ -302,9 +306,13 @@ fn empty_call() -> Call {
     }
 }
 
-/// The claims of the JWTs in a token answer's token fields, by field name, redacted.
-fn token_claims(body: &str, redactor: &Redactor) -> Vec<(String, serde_json::Value)> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
+/// The claims of the JWTs in a token answer's token fields (`body` as parsed), by field name,
+/// redacted.
+fn token_claims(
+    body: Option<&serde_json::Value>,
+    redactor: &Redactor,
+) -> Vec<(String, serde_json::Value)> {
+    let Some(serde_json::Value::Object(map)) = body else {
         return Vec::new();
     };
     ["access_token", "id_token", "refresh_token", "token"]
