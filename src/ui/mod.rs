@@ -231,9 +231,12 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             Err(blocked) => {
                 if matches!(blocked, Blocked::Invalid(_)) {
                     // A form that fails validation ends any earlier result: one verdict at a time.
+                    // So does it a run still waiting for the diagnosis chunk.
                     if let Some(handle) = cancel.get_value() {
                         handle.cancel();
                     }
+                    queued.set_value(None);
+                    waiting.set(false);
                     tree.set(None);
                     phase.set(Phase::Idle);
                 }
