@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the weight of the built page in dist/, raw and gzipped: what the hosted page's first visit
 # downloads before the form is usable (index.html, the JavaScript, the CSS, the main wasm: what
-# the page loads and preloads), then each chunk loaded on demand with what loads it, and the
-# single-file page. Build first with `trunk build --release` (scripts/test.sh does).
+# the page loads and preloads), then what a first diagnosis adds to it (the diagnosis chunk and
+# the shared chunks it waits for: loaded at the first sign of use, before the first Diagnose
+# can run), then each chunk loaded on demand with what loads it, and the single-file page. Build first with `trunk build --release` (scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist=${1:-dist}
@@ -38,6 +39,7 @@ what_loads() {
   local out=() split
   for split in $1; do
     case $split in
+      diagnosis) out+=("the first use of the form or the result (a first Diagnose waits for it)") ;;
       demo) out+=("the Demo tenant's first run") ;;
       team) out+=("the Team view's first sweep") ;;
       report) out+=("opening a saved report") ;;
@@ -64,6 +66,18 @@ for kind in wasm js css html; do
   row "$kind" "$raw" "$zipped" "${names[*]:-}"
 done
 row "first load" "$total_raw" "$total_gz" "the hosted page's first visit (goal: at most 200 KB gzipped)"
+# The first diagnosis: the first load and every chunk the diagnosis split point loads.
+diag_raw=$total_raw; diag_gz=$total_gz; diag_files=()
+for name in $(printf '%s\n' "${!loads_of[@]}" | sort); do
+  case " ${loads_of[$name]} " in
+    *" diagnosis "*)
+      diag_raw=$((diag_raw + $(size "$dist/$name"))); diag_gz=$((diag_gz + $(gz "$dist/$name")))
+      diag_files+=("$name") ;;
+  esac
+done
+if [ ${#diag_files[@]} -gt 0 ]; then
+  row "first diag." "$diag_raw" "$diag_gz" "first load + what a first Diagnose needs: $(what_loads diagnosis) (${#diag_files[@]} files)"
+fi
 for name in $(printf '%s\n' "${!loads_of[@]}" | sort); do
   row "on demand" "$(size "$dist/$name")" "$(gz "$dist/$name")" "$name: loaded by $(what_loads "${loads_of[$name]}")"
 done

@@ -11,10 +11,13 @@
 //! A chunk that cannot be fetched (offline, blocked) is an [`Unavailable`], never a panic: the
 //! caller says so on the page, and the next call tries again.
 
-use crate::engine::{CachedToken, Exchange, Request, RequestKind, Sweep, SweepTarget, Tree};
+use crate::engine::{
+    CachedToken, Diagnosis, Exchange, Request, RequestKind, Sweep, SweepTarget, Tree,
+};
 use crate::inputs::{Form, Inputs};
 use crate::net::{Backend, Cancel};
 use crate::report::replay::{OpenError, OpenedReport, Replayed};
+use crate::run::{self, Progress};
 use crate::sim::{Scenario, SimRequest, SimResponse, SimTenant};
 use crate::sweep_run::{self, SweepUpdate};
 use crate::team::TeamTable;
@@ -82,6 +85,32 @@ on_demand! {
         };
         let answer = tenant.borrow_mut().answer(&sim_request);
         answer
+    }
+}
+
+on_demand! {
+    /// Starts a diagnosis and answers the handle that cancels it (chunk `diagnosis`: the engine
+    /// and the transport code only a run reaches, `src/run.rs`). Called through
+    /// [`start_diagnosis_now`] once [`load_diagnosis`] has brought the chunk in.
+    in chunk diagnosis:
+    pub fn start_diagnosis(
+        inputs: Inputs,
+        cached: Option<CachedToken>,
+        now_ms: u64,
+        backend: Backend,
+        report: Box<dyn Fn(Progress)>,
+    ) -> Rc<Cancel> {
+        run::start(Diagnosis::new(inputs, cached, now_ms), backend, report)
+    }
+}
+
+on_demand! {
+    /// The result section's content: the run's status, the verdict panel, the report bar and the
+    /// decision tree (chunk `diagnosis`: `src/ui/tree.rs`, the report bar of `src/ui/export.rs`).
+    /// Built through [`result_view_now`] once the chunk is in.
+    in chunk diagnosis:
+    pub fn result_view(args: crate::ui::ResultArgs) -> leptos::prelude::AnyView {
+        crate::ui::result_content(args)
     }
 }
 
@@ -185,6 +214,69 @@ pub fn preload_export() {
 #[cfg(feature = "split")]
 thread_local! {
     static EXPORT_PRELOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Brings the diagnosis chunk in (the engine, the transport, the result views): at the first
+/// sign of use (the form or the result section gets focus, input or the pointer), and before
+/// any run. Several calls while it loads share one fetch; a failure is not cached, the next
+/// call fetches it again.
+pub async fn load_diagnosis() -> Result<(), Unavailable> {
+    #[cfg(feature = "split")]
+    {
+        // Each split function keeps its own loader state: both are asked (the second finds
+        // the chunk already fetched), so that both are ready at the first poll afterwards.
+        __wasm_split_preload_start_diagnosis().await?;
+        __wasm_split_preload_result_view().await?;
+        DIAGNOSIS_LOADED.with(|loaded| loaded.set(true));
+    }
+    Ok(())
+}
+
+thread_local! {
+    static DIAGNOSIS_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(!cfg!(feature = "split")) };
+}
+
+/// Whether the diagnosis chunk is in the page (always, in a build without the split).
+pub fn diagnosis_loaded() -> bool {
+    DIAGNOSIS_LOADED.with(std::cell::Cell::get)
+}
+
+/// [`start_diagnosis`] at once, without a turn of the event loop: the first round leaves within
+/// the click. `Err` when the chunk is not in yet (call [`load_diagnosis`] first).
+pub fn start_diagnosis_now(
+    inputs: Inputs,
+    cached: Option<CachedToken>,
+    now_ms: u64,
+    backend: Backend,
+    report: Box<dyn Fn(Progress)>,
+) -> Result<Rc<Cancel>, Unavailable> {
+    if !diagnosis_loaded() {
+        return Err(Unavailable);
+    }
+    ready_now(start_diagnosis(inputs, cached, now_ms, backend, report))
+}
+
+/// [`result_view`] at once, for a reactive view. `Err` when the chunk is not in yet.
+pub fn result_view_now(
+    args: crate::ui::ResultArgs,
+) -> Result<leptos::prelude::AnyView, Unavailable> {
+    if !diagnosis_loaded() {
+        return Err(Unavailable);
+    }
+    ready_now(result_view(args))
+}
+
+/// Polls a split function's call once. Once its chunk is in, the call's load step is ready at
+/// the first poll (the loader keeps its result), so the call completes within this one.
+fn ready_now<T>(
+    call: impl std::future::Future<Output = Result<T, Unavailable>>,
+) -> Result<T, Unavailable> {
+    use std::task::{Context, Poll, Waker};
+    let mut call = std::pin::pin!(call);
+    match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => Err(Unavailable),
+    }
 }
 
 /// Loads the demo's chunk before a Demo run starts, so that a chunk that cannot load is said

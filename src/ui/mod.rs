@@ -10,11 +10,12 @@ mod open_report;
 mod team;
 mod tree;
 
+use crate::chunks;
 use crate::config::SiteConfig;
-use crate::engine::{CachedToken, Diagnosis, Exchange, Tree};
+use crate::engine::{CachedToken, Exchange, Tree};
 use crate::inputs::{Form, Inputs};
 use crate::net::{self, Backend, Cancel};
-use crate::run::{self, Progress};
+use crate::run::Progress;
 use crate::session::{Arrival, Blocked, RunPlan, Session, Target, Trigger};
 use crate::sim::SimTenant;
 use demo::ModePicker;
@@ -47,7 +48,7 @@ pub fn show_panics_on_the_page() {
 
 /// Where a run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
+pub enum Phase {
     Idle,
     Running,
     Done,
@@ -108,6 +109,14 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     let open_error = RwSignal::new(String::new());
     // A chunk of the page (the demo's code) that could not load.
     let demo_error = RwSignal::new(String::new());
+    // The diagnosis chunk (the engine's run, the transport, the result views): whether it is in,
+    // whether it is on its way, and why it did not arrive (said beside the result).
+    let diagnosis_ready = RwSignal::new(chunks::diagnosis_loaded());
+    let diagnosis_loading = RwSignal::new(false);
+    let diagnosis_error = RwSignal::new(String::new());
+    // A run the session allowed before the diagnosis chunk was in: it starts when it arrives.
+    let queued = StoredValue::new_local(None::<RunPlan>);
+    let waiting = RwSignal::new(false);
     provide_context(open_report::ViewingReport(Signal::derive(move || {
         opened.with(Option::is_some)
     })));
@@ -130,12 +139,11 @@ pub fn App(site: SiteConfig) -> impl IntoView {
         let backend = backend_for(target);
         let now = net::wall_clock_ms();
         let cached = token.get_value().filter(|t| t.is_valid_for(&inputs, now));
-        let diagnosis = Diagnosis::new(inputs, cached, now);
         // Send first, render after: the first round leaves before the page redraws, and the
         // run draws its tree in the next frame.
         let finished = Rc::new(std::cell::Cell::new(false));
         let done = finished.clone();
-        let handle = run::start(diagnosis, backend, move |progress| match progress {
+        let report = Box::new(move |progress| match progress {
             Progress::Live(live) => tree.set(Some(live)),
             Progress::Done(report) => {
                 done.set(true);
@@ -149,10 +157,55 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 }
             }
         });
+        // Only called once the chunk is in (`go` below); should it not be, nothing starts.
+        let Ok(handle) = chunks::start_diagnosis_now(inputs, cached, now, backend, report) else {
+            diagnosis_error.set(chunks::Unavailable.message("The diagnosis"));
+            return;
+        };
         cancel.set_value(Some(handle));
         // A run that ended at once (a form the engine refuses) has drawn its verdict already.
         if !finished.get() {
             phase.set(Phase::Running);
+        }
+    };
+
+    // Brings the diagnosis chunk in, at the first sign of use and before any run; a run the
+    // session allowed meanwhile starts when it arrives. A chunk that does not arrive is said
+    // beside the result, the waiting run is dropped (nothing was sent), and the next sign of use
+    // or the next Diagnose fetches it again.
+    let load_diagnosis = Callback::new(move |()| {
+        if diagnosis_ready.get_untracked() || diagnosis_loading.get_untracked() {
+            return;
+        }
+        diagnosis_loading.set(true);
+        leptos::task::spawn_local(async move {
+            let loaded = chunks::load_diagnosis().await;
+            diagnosis_loading.set(false);
+            waiting.set(false);
+            match loaded {
+                Ok(()) => {
+                    diagnosis_error.set(String::new());
+                    diagnosis_ready.set(true);
+                    if let Some(plan) = queued.try_update_value(Option::take).flatten() {
+                        launch(plan);
+                    }
+                }
+                Err(unavailable) => {
+                    queued.set_value(None);
+                    diagnosis_error.set(unavailable.message("The diagnosis"));
+                }
+            }
+        });
+    });
+    // A run the session allowed: now when the diagnosis chunk is in, else when it arrives.
+    let go = move |plan: RunPlan| {
+        if diagnosis_ready.get_untracked() {
+            launch(plan);
+        } else {
+            queued.set_value(Some(plan));
+            waiting.set(true);
+            diagnosis_error.set(String::new());
+            load_diagnosis.run(());
         }
     };
 
@@ -166,20 +219,24 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             // The demo's code is fetched on its first run; a run waits for it, and a chunk that
             // cannot load is said beside the tenant choice (the next run tries again).
             Ok(plan) if matches!(plan.target, Target::Demo(_)) && !crate::chunks::demo_loaded() => {
+                load_diagnosis.run(());
                 leptos::task::spawn_local(async move {
                     match crate::chunks::load_demo().await {
-                        Ok(()) => launch(plan),
+                        Ok(()) => go(plan),
                         Err(unavailable) => demo_error.set(unavailable.message("The demo")),
                     }
                 });
             }
-            Ok(plan) => launch(plan),
+            Ok(plan) => go(plan),
             Err(blocked) => {
                 if matches!(blocked, Blocked::Invalid(_)) {
                     // A form that fails validation ends any earlier result: one verdict at a time.
+                    // So does it a run still waiting for the diagnosis chunk.
                     if let Some(handle) = cancel.get_value() {
                         handle.cancel();
                     }
+                    queued.set_value(None);
+                    waiting.set(false);
                     tree.set(None);
                     phase.set(Phase::Idle);
                 }
@@ -193,6 +250,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     // A report opens only when it reads; a file that does not changes nothing but the message.
     // The code that opens a report is a chunk of the page, fetched on the first report opened.
     let open_text = Callback::new(move |text: String| {
+        // Its tree is shown by the result views, in the diagnosis chunk.
+        load_diagnosis.run(());
         leptos::task::spawn_local(async move {
             let opened_now = crate::chunks::open_report(&text, net::wall_clock_ms()).await;
             match opened_now {
@@ -267,6 +326,16 @@ pub fn App(site: SiteConfig) -> impl IntoView {
     });
 
     let running = Signal::derive(move || phase.get() == Phase::Running);
+    // The first sign of use: focus or input anywhere in the page's main part (the form, the
+    // tenant choice, the result, the Team view) brings the diagnosis chunk in.
+    let args = ResultArgs {
+        tree: tree.into(),
+        phase: phase.into(),
+        last_run,
+        on_run_again: run_again,
+        on_curl: copy_curl,
+        notice: copy_notice,
+    };
 
     view! {
         <header class="masthead">
@@ -276,7 +345,7 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                 <code>"[]"</code>" or "<code>"{}"</code>"? Enter the tenant, credentials and user, then Diagnose."
             </p>
         </header>
-        <main>
+        <main on:focusin=move |_| load_diagnosis.run(()) on:input=move |_| load_diagnosis.run(())>
             {(!site.problems.is_empty()).then(|| view! {
                 <div class="notice warn" id="config-problems">
                     <p>"This site's config.json has values that were ignored:"</p>
@@ -290,8 +359,8 @@ pub fn App(site: SiteConfig) -> impl IntoView {
             <DiagnoseForm on_run=request_run running=running on_cancel=stop />
             <open_report::OpenReport on_text=open_text error=open_error />
             <open_report::ReportBanner opened=opened />
-            <Result tree=tree.into() phase=phase.into() runs=runs.into() last_run=last_run on_run_again=run_again
-                on_curl=copy_curl notice=copy_notice />
+            <Result args=args runs=runs.into() ready=diagnosis_ready loading=diagnosis_loading waiting=waiting
+                error=diagnosis_error on_load=load_diagnosis />
             <team::TeamView plan=plan_sweep on_token=keep_token on_open=open_row
                 initial_team=link_team initial_ids=link_ids />
         </main>
@@ -353,18 +422,99 @@ fn team_row_into_form(session: &mut Session, row: &crate::engine::SweepRow) {
     }
 }
 
-/// The verdict, the report tools and the decision tree of the current or last run; before any
-/// run, the tree alone, to explore.
-#[component]
-fn Result(
+/// What the result views need from the page (all `Copy`: signals and callbacks), handed to the
+/// diagnosis chunk that builds them (`chunks::result_view`).
+#[derive(Clone, Copy)]
+pub struct ResultArgs {
     tree: Signal<Option<Tree>>,
     phase: Signal<Phase>,
-    runs: Signal<u32>,
     last_run: Callback<(), Option<(Tree, Form)>>,
     on_run_again: Callback<()>,
     on_curl: tree::CopyCurl,
     notice: RwSignal<String>,
+}
+
+/// The result section. Its content (the verdict, the report tools and the decision tree of the
+/// current or last run; before any run, the tree alone, to explore) is built by the diagnosis
+/// chunk once it is in (`data-diagnosis="ready"`, which tests and the benchmark wait on); until
+/// then the section holds its title and a button that brings the chunk in.
+#[component]
+fn Result(
+    args: ResultArgs,
+    runs: Signal<u32>,
+    ready: RwSignal<bool>,
+    loading: RwSignal<bool>,
+    waiting: RwSignal<bool>,
+    error: RwSignal<String>,
+    on_load: Callback<()>,
 ) -> impl IntoView {
+    let phase = args.phase;
+    let state = move || {
+        if ready.get() {
+            "ready"
+        } else if loading.get() {
+            "loading"
+        } else {
+            "absent"
+        }
+    };
+    let content = move || {
+        if !ready.get() {
+            return None;
+        }
+        // Built once per arrival of the chunk, not tracked by this closure.
+        untrack(|| chunks::result_view_now(args).ok())
+    };
+    let load = move |ev: leptos::ev::PointerEvent| {
+        on_load.run(());
+        export::preload_for(ev);
+    };
+    view! {
+        // The exports' chunk, fetched ahead of a copy once the report toolbar or a curl button
+        // first gets the pointer or focus (`export::preload_for`); the diagnosis chunk, once the
+        // pointer enters the section (focus in it counts as a first use, `App`).
+        <section class="result" aria-labelledby="result-title" data-run=move || runs.get()
+            data-phase=move || phase.get().name() data-diagnosis=state
+            on:pointerover=load on:focusin=export::preload_for>
+            <p class="notice warn" role="alert" id="diagnosis-error" class:hidden=no_message(error)>
+                {text(move || error.get())}
+            </p>
+            {move || (!ready.get()).then(|| view! {
+                {move || waiting.get().then(|| view! {
+                    <p class="notice" role="status" id="run-status">"Diagnosing… (loading the diagnosis)"</p>
+                })}
+                <h2 id="result-title">{title(phase)}</h2>
+                <p class="hint tree-hint">
+                    "Every check the diagnosis makes, in order, with what each possible answer means."
+                </p>
+                <button type="button" id="show-checks" on:click=move |_| on_load.run(())>
+                    "Show the checks"
+                </button>
+            })}
+            {content}
+        </section>
+    }
+}
+
+/// The result section's title.
+fn title(phase: Signal<Phase>) -> impl Fn() -> &'static str + Send + Sync + Copy {
+    move || match phase.get() {
+        Phase::Idle => "How the diagnosis decides",
+        _ => "The checks",
+    }
+}
+
+/// The result section's content once the diagnosis chunk is in (called there:
+/// `chunks::result_view`): the status, the verdict, the report tools and the decision tree.
+pub fn result_content(args: ResultArgs) -> AnyView {
+    let ResultArgs {
+        tree,
+        phase,
+        last_run,
+        on_run_again,
+        on_curl,
+        notice,
+    } = args;
     let problems_only = RwSignal::new(false);
     let verdict = move || tree.with(|t| t.as_ref().and_then(|t| t.verdict.clone()));
     let status = move || match phase.get() {
@@ -386,32 +536,23 @@ fn Result(
         phase.get() == Phase::Done && tree.with(|t| t.as_ref().is_some_and(|t| t.finished))
     });
     let idle = Memo::new(move |_| phase.get() == Phase::Idle);
-    let title = move || match phase.get() {
-        Phase::Idle => "How the diagnosis decides",
-        _ => "The checks",
-    };
     view! {
-        // The exports' chunk, fetched ahead of a copy once the report toolbar or a curl button
-        // first gets the pointer or focus (`export::preload_for`).
-        <section class="result" aria-labelledby="result-title" data-run=move || runs.get()
-            data-phase=move || phase.get().name()
-            on:pointerover=export::preload_for on:focusin=export::preload_for>
-            {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
-            {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
-            {move || done.get().then(|| view! {
-                <export::ReportBar last_run=last_run problems_only=problems_only on_run_again=on_run_again notice=notice />
-            })}
-            <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=no_message(notice)>
-                {text(move || notice.get())}
+        {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
+        {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
+        {move || done.get().then(|| view! {
+            <export::ReportBar last_run=last_run problems_only=problems_only on_run_again=on_run_again notice=notice />
+        })}
+        <p class="notice copy-notice" aria-live="polite" id="copy-notice" class:hidden=no_message(notice)>
+            {text(move || notice.get())}
+        </p>
+        <h2 id="result-title">{title(phase)}</h2>
+        {move || idle.get().then(|| view! {
+            <p class="hint tree-hint">
+                "Every check the diagnosis makes, in order. Open one (click, or arrow keys then Enter) to see "
+                "its branches: what each possible answer means and the verdict it leads to."
             </p>
-            <h2 id="result-title">{title}</h2>
-            {move || idle.get().then(|| view! {
-                <p class="hint tree-hint">
-                    "Every check the diagnosis makes, in order. Open one (click, or arrow keys then Enter) to see "
-                    "its branches: what each possible answer means and the verdict it leads to."
-                </p>
-            })}
-            <tree::DecisionTree tree=tree problems_only=problems_only.into() on_curl=on_curl />
-        </section>
+        })}
+        <tree::DecisionTree tree=tree problems_only=problems_only.into() on_curl=on_curl />
     }
+    .into_any()
 }

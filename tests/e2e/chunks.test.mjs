@@ -1,5 +1,6 @@
 // The code loaded on demand (src/chunks.rs, scripts/build-wasm.mjs): a first visit that only
-// shows the form downloads none of the chunks; the Demo, a Team sweep, opening a report and the
+// shows the form downloads none of the chunks; the first use of the form or the result fetches
+// the diagnosis (the engine's run, the transport, the result views) once; the Demo, a Team sweep, opening a report and the
 // exports (JSON, Markdown, curl, CSV) each fetch theirs the first time they are used; a chunk that cannot load says so on the page, and
 // the next try loads it.
 import { test, before, after } from 'node:test';
@@ -35,8 +36,8 @@ function watchChunks(page) {
 
 const settle = (page) => page.waitForTimeout(300);
 
-test('the release build has chunks loaded on demand: the demo, the team sweep, opening a report, the exports', () => {
-  for (const name of ['demo', 'team', 'report', 'export']) {
+test('the release build has chunks loaded on demand: the diagnosis, the demo, the team sweep, opening a report, the exports', () => {
+  for (const name of ['diagnosis', 'demo', 'team', 'report', 'export']) {
     assert.ok(chunkFiles.some((f) => f.startsWith(`split_${name}-`)), `dist/ has split_${name}-*.wasm`);
   }
 });
@@ -46,12 +47,63 @@ test('a first visit that only shows the form downloads no chunk, and preloads no
   const fetched = watchChunks(page);
   await page.goto(site.url);
   await page.waitForSelector('#diagnose', { timeout: 20000 });
-  await page.fill('#tenant', 'acme').catch(() => {});
   await page.waitForLoadState('networkidle');
   assert.deepEqual(fetched, [], 'no chunk was requested');
+  assert.equal(await page.getAttribute('.result', 'data-diagnosis'), 'absent');
+  // Before the chunk, the result section keeps its title and a way to bring the tree in.
+  assert.equal(await page.textContent('#result-title'), 'How the diagnosis decides');
+  assert.ok(await page.isVisible('#show-checks'));
   const preloads = await page.$$eval('link[rel=preload], link[rel=modulepreload]', (els) => els.map((e) => e.getAttribute('href')));
   assert.ok(preloads.some((h) => /_bg\.wasm$/.test(h)), 'the main wasm is preloaded');
   assert.ok(!preloads.some((h) => /(split|chunk)_/.test(h)), `no chunk is preloaded: ${preloads}`);
+  await page.close();
+});
+
+test('the first use of the form fetches the diagnosis chunk, once; the tree then shows', async () => {
+  const page = await openPage(browser.context, site.url);
+  const fetched = watchChunks(page);
+  await page.fill('#tenant', 'acme');
+  await page.waitForSelector('.result[data-diagnosis=ready]', { timeout: 20000 });
+  assert.equal(fetched.filter((c) => c === 'split_diagnosis').length, 1, `the diagnosis chunk was fetched: ${fetched}`);
+  assert.ok(!fetched.some((c) => ['split_demo', 'split_team', 'split_report', 'split_export'].includes(c)), `only the diagnosis's: ${fetched}`);
+  assert.ok((await page.$$('#decision-tree [role=treeitem]')).length >= 11, 'the tree to explore is drawn');
+  assert.equal(await page.$('#show-checks'), null, 'its placeholder is gone');
+  // More use (typing, the pointer in the result, a Demo run) fetches it no more.
+  await page.fill('#user_id', 'u-1');
+  await page.hover('#decision-tree');
+  await page.selectOption('#mode', 'demo');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  assert.equal(fetched.filter((c) => c === 'split_diagnosis').length, 1, 'the chunk is fetched once');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('the pointer entering the result section fetches the diagnosis chunk', async () => {
+  const page = await openPage(browser.context, site.url);
+  const fetched = watchChunks(page);
+  await page.hover('#result-title');
+  await page.waitForSelector('.result[data-diagnosis=ready]', { timeout: 20000 });
+  assert.ok(fetched.includes('split_diagnosis'), `the diagnosis chunk was fetched: ${fetched}`);
+  await page.close();
+});
+
+test('a Diagnose pressed before the diagnosis chunk is in waits for it, then runs', async () => {
+  const page = await openPage(browser.context, site.url);
+  const fetched = watchChunks(page);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/split_diagnosis-*.wasm', async (route) => { await held; await route.continue(); });
+  await page.selectOption('#mode', 'demo');
+  await page.click('#diagnose');
+  await page.waitForSelector('#run-status', { timeout: 10000 });
+  assert.match(await page.textContent('#run-status'), /Diagnosing/);
+  assert.equal(await page.getAttribute('.result', 'data-diagnosis'), 'loading');
+  release();
+  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
+  assert.equal(fetched.filter((c) => c === 'split_diagnosis').length, 1);
+  assert.deepEqual(page.problems, []);
   await page.close();
 });
 
@@ -60,7 +112,7 @@ test('the Demo fetches its chunk on its first run, and only then', async () => {
   const fetched = watchChunks(page);
   await page.selectOption('#mode', 'demo');
   await settle(page);
-  assert.deepEqual(fetched, [], 'picking Demo fetches nothing yet');
+  assert.ok(!fetched.includes('split_demo'), `picking Demo fetches no demo code yet: ${fetched}`);
   await page.click('#diagnose');
   await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
   assert.ok(fetched.includes('split_demo'), `the demo's chunk was fetched: ${fetched}`);
@@ -165,6 +217,41 @@ test('a chunk that cannot load says so on the page, and the next try loads it', 
   assert.match(await page.textContent('#sweep-load-error'), /^The Team view's sweep could not load: /);
   assert.ok(await page.isEnabled('#sweep'), 'the Sweep button works again');
 
+  assert.deepEqual(errors, [], 'no uncaught error, no panic');
+  assert.equal(await page.$('.crash'), null, 'no panic screen');
+  await page.close();
+});
+
+test('a diagnosis chunk that cannot load says so beside the result, never "Diagnosing…" for ever, and the next try loads it', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  const fetched = watchChunks(page);
+  await page.route('**/split_diagnosis-*.wasm', (route) => route.abort('internetdisconnected'));
+  // A real destination (a closed port: the run ends on its own verdict), confirmed, so that
+  // Diagnose goes straight to the session and waits for the chunk (no demo chunk in between).
+  await page.goto(`${site.url}#tenant=acme&user=u-1&client_id=cid&relay=${encodeURIComponent('http://127.0.0.1:9/')}`);
+  await page.waitForSelector('#diagnose', { timeout: 20000 });
+  await page.fill('#client_secret', 'typed');
+  if (await page.isVisible('#confirm-destination')) await page.click('#confirm-destination');
+  await page.click('#diagnose');
+  const alert = page.locator('#diagnosis-error');
+  await page.waitForFunction(() => document.querySelector('#diagnosis-error')?.textContent
+    && !document.querySelector('#run-status')
+    && document.querySelector('.result')?.dataset.diagnosis === 'absent', null, { timeout: 10000 });
+  assert.ok(await alert.isVisible());
+  assert.match(await alert.textContent(), /^The diagnosis could not load: /);
+  assert.equal(await page.getAttribute('.result', 'data-phase'), 'idle', 'no run started');
+  assert.notEqual(await page.getAttribute('.result', 'data-diagnosis'), 'ready');
+  assert.ok(await page.isEnabled('#diagnose'), 'the button works again');
+
+  // Back online: the next Diagnose fetches it and runs; the message goes.
+  await page.unroute('**/split_diagnosis-*.wasm');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  assert.ok(await page.isHidden('#diagnosis-error'), 'the message is gone');
+  assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
+  assert.ok(fetched.filter((c) => c === 'split_diagnosis').length >= 2, `fetched again: ${fetched}`);
   assert.deepEqual(errors, [], 'no uncaught error, no panic');
   assert.equal(await page.$('.crash'), null, 'no panic screen');
   await page.close();

@@ -150,6 +150,8 @@ export async function runBinary(name, args, { profile = 'debug' } = {}) {
  *   the original host); without it `relay` does that.
  * - `site`: the page on a plain static server too, no relay beside it (`/tools/doctor/`).
  * - `browser`: `launchBrowser`'s options.
+ * - `rateLimit: false`: the relays without their per-address rate limit (`--rate-limit 0`), for a
+ *   test that opens many pages (each with its chunks) from one address.
  * - `scenarios`: how the catalogue's links reach the relay: `relay` (`'/relay/'`, or
  *   `'absolute'` for the relay's own URL) and `apiHost` (the sim's URL as every API host).
  */
@@ -158,6 +160,7 @@ export async function startRelayWithSim({
   allowHosts = false,
   site: withSite = false,
   browser: browserOptions = {},
+  rateLimit = true,
   scenarios: { relay: template = '/relay/', apiHost = false } = {},
 } = {}) {
   const started = {};
@@ -165,14 +168,15 @@ export async function startRelayWithSim({
   const stop = async () => {
     for (const close of stops.reverse().splice(0)) await close();
   };
+  const limits = rateLimit ? [] : ['--rate-limit', '0'];
   try {
     if (withSim) {
       started.sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
       stops.push(started.sim.stop);
-      const toSim = ['--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', started.sim.url, '--quiet'];
+      const toSim = ['--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', started.sim.url, ...limits, '--quiet'];
       if (allowHosts) {
         started.relay = await startBinary('doctor-relay', [
-          '--listen', '127.0.0.1:0', '--serve', DIST, '--allow', 'default', '--allow', 'http://127.0.0.1:*', '--quiet',
+          '--listen', '127.0.0.1:0', '--serve', DIST, '--allow', 'default', '--allow', 'http://127.0.0.1:*', ...limits, '--quiet',
         ]);
         stops.push(started.relay.stop);
         started.envRelay = await startBinary('doctor-relay', toSim);

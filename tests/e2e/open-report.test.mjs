@@ -16,7 +16,10 @@ let browser;
 let cases;
 
 before(async () => {
-  env = await startRelayWithSim({ allowHosts: true, scenarios: { apiHost: true } });
+  // No rate limit: this test opens about 130 pages from one address within a minute or two, each
+  // fetching the page and its chunks (the diagnosis's, the report's) from the relay's --serve,
+  // which the default 20 requests/s (burst 200) would answer 429 (the benchmark does the same).
+  env = await startRelayWithSim({ allowHosts: true, scenarios: { apiHost: true }, rateLimit: false });
   ({ sim, relay, envRelay, browser, cases } = env);
 });
 
@@ -70,6 +73,8 @@ async function drop(page, json) {
 /** The banner and the verdict once a report opened. */
 async function opened(page) {
   await page.waitForSelector('#report-banner', { timeout: 10000 });
+  // The tree and the verdict are drawn by the diagnosis chunk, which opening a report fetches.
+  await page.waitForSelector('.result[data-diagnosis=ready]', { timeout: 10000 });
   return {
     recorded: await page.getAttribute('#report-banner', 'data-recorded-verdict'),
     today: await page.getAttribute('#report-banner', 'data-today-verdict'),
@@ -155,6 +160,9 @@ test('bad files get a clear message and nothing else on the page changes', async
   const made = await downloaded(scenario);
   const newer = made.json.replace('"schema_version": 2', '"schema_version": 99');
   const page = await freshPage();
+  // The tree to explore, as it stands before any file (its code loads at the first use).
+  await page.hover('#result-title');
+  await page.waitForSelector('.result[data-diagnosis=ready]', { timeout: 10000 });
   const before = await shape(page);
   const bad = [
     ['not json', 'hello, world', /not a JSON report/],

@@ -32,6 +32,9 @@ const focused = (page) => page.evaluate(() => document.activeElement?.dataset?.k
 
 test('before any run the whole tree can be explored', async () => {
   const page = await openPage(browser.context, `${relay.url}/`);
+  // Its code comes with the diagnosis chunk: the section's button brings it in.
+  await page.click('#show-checks');
+  await page.waitForSelector('#decision-tree [role=treeitem]');
   const checks = await page.$$eval('[role=tree] > [role=treeitem]', (els) => els.map((e) => e.dataset.outcome));
   assert.ok(checks.length >= 11, 'every check is drawn');
   assert.ok(checks.every((o) => o === 'pending'));
