@@ -228,13 +228,18 @@ test('a diagnosis chunk that cannot load says so beside the result, never "Diagn
   page.on('pageerror', (error) => errors.push(String(error)));
   const fetched = watchChunks(page);
   await page.route('**/split_diagnosis-*.wasm', (route) => route.abort('internetdisconnected'));
-  await page.goto(site.url);
+  // A real destination (a closed port: the run ends on its own verdict), confirmed, so that
+  // Diagnose goes straight to the session and waits for the chunk (no demo chunk in between).
+  await page.goto(`${site.url}#tenant=acme&user=u-1&client_id=cid&relay=${encodeURIComponent('http://127.0.0.1:9/')}`);
   await page.waitForSelector('#diagnose', { timeout: 20000 });
-  await page.selectOption('#mode', 'demo');
+  await page.fill('#client_secret', 'typed');
+  if (await page.isVisible('#confirm-destination')) await page.click('#confirm-destination');
   await page.click('#diagnose');
   const alert = page.locator('#diagnosis-error');
-  await alert.waitFor({ state: 'visible', timeout: 10000 });
-  await page.waitForFunction(() => !document.querySelector('#run-status'), null, { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('#diagnosis-error')?.textContent
+    && !document.querySelector('#run-status')
+    && document.querySelector('.result')?.dataset.diagnosis === 'absent', null, { timeout: 10000 });
+  assert.ok(await alert.isVisible());
   assert.match(await alert.textContent(), /^The diagnosis could not load: /);
   assert.equal(await page.getAttribute('.result', 'data-phase'), 'idle', 'no run started');
   assert.notEqual(await page.getAttribute('.result', 'data-diagnosis'), 'ready');
