@@ -147,6 +147,15 @@ on_demand! {
 }
 
 on_demand! {
+    /// Site defaults that the page's own reader leaves to serde_json (escapes, fractions, text
+    /// that is not JSON: `SiteConfig::read_plain`), read with its messages (chunk `report`).
+    in chunk report:
+    pub fn read_site_config(text: &str, name: &str) -> crate::config::SiteConfig {
+        crate::config::SiteConfig::read_json(text, name)
+    }
+}
+
+on_demand! {
     /// The Markdown summary of a run (chunk `export`: `src/report/markdown.rs`, with the
     /// scrubbing of secrets it shares with the JSON report).
     in chunk export:

@@ -324,7 +324,7 @@ pub async fn load_site_config() -> crate::config::SiteConfig {
         .and_then(|d| d.get_element_by_id("site-config"))
     {
         let text = block.text_content().unwrap_or_default();
-        return crate::config::SiteConfig::parse_named(&text, "the site-config block");
+        return read_site_config(&text, "the site-config block").await;
     }
     let from_disk = document
         .and_then(|d| d.location())
@@ -347,8 +347,24 @@ pub async fn load_site_config() -> crate::config::SiteConfig {
         Answer::Response(response)
             if response.status == 200 && !response.body.trim_start().starts_with('<') =>
         {
-            crate::config::SiteConfig::parse(&response.body)
+            read_site_config(&response.body, "config.json").await
         }
         _ => crate::config::SiteConfig::default(),
     }
+}
+
+/// [`crate::config::SiteConfig::parse_named`]: the plain files it is written for without
+/// serde_json, anything else (escapes, fractions, text that is not JSON) by serde_json from the
+/// `report` chunk, fetched then. A chunk that cannot load is said among the problems.
+async fn read_site_config(text: &str, name: &str) -> crate::config::SiteConfig {
+    use crate::config::SiteConfig;
+    if let Some(config) = SiteConfig::read_plain(text, name) {
+        return config;
+    }
+    crate::chunks::read_site_config(text, name)
+        .await
+        .unwrap_or_else(|unavailable| SiteConfig {
+            problems: vec![unavailable.message(&format!("The reader of {name}"))],
+            ..SiteConfig::default()
+        })
 }
