@@ -536,9 +536,13 @@ pub fn result_content(args: ResultArgs) -> AnyView {
         phase.get() == Phase::Done && tree.with(|t| t.as_ref().is_some_and(|t| t.finished))
     });
     let idle = Memo::new(move |_| phase.get() == Phase::Idle);
+    // The verdict shown: a memo, so that the finished tree (a frame after the verdict) does not
+    // draw the same verdict again. A new panel would be a new element, and the focus the verdict
+    // took (`bring_into_view`) would fall to the page's body.
+    let shown_verdict = Memo::new(move |_| (phase.get() == Phase::Done).then(verdict).flatten());
     view! {
         {move || status().map(|text| view! { <p class="notice" role="status" id="run-status">{text}</p> })}
-        {move || (phase.get() == Phase::Done).then(verdict).flatten().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
+        {move || shown_verdict.get().map(|v| view! { <tree::VerdictPanel verdict=v /> })}
         {move || done.get().then(|| view! {
             <export::ReportBar last_run=last_run problems_only=problems_only on_run_again=on_run_again notice=notice />
         })}
