@@ -69,6 +69,21 @@ fn space() -> impl Strategy<Value = String> {
     "[ \n\r\t]{0,2}|\u{a0}|\u{feff}|/"
 }
 
+/// Object members `key<space>:<space>value`, joined by `separator`.
+fn members<K, S, V, T>(entries: Vec<(K, S, V, T)>, separator: &str) -> String
+where
+    K: std::fmt::Display,
+    S: std::fmt::Display,
+    V: std::fmt::Display,
+    T: std::fmt::Display,
+{
+    let body: Vec<String> = entries
+        .into_iter()
+        .map(|(k, s, v, t)| format!("{k}{s}:{t}{v}"))
+        .collect();
+    body.join(separator)
+}
+
 /// An object of such entries, with spacing and separators that are sometimes wrong.
 fn object_like() -> impl Strategy<Value = String> {
     (
@@ -86,11 +101,7 @@ fn object_like() -> impl Strategy<Value = String> {
         ],
     )
         .prop_map(|(lead, entries, comma, open, close)| {
-            let body: Vec<String> = entries
-                .into_iter()
-                .map(|(k, s, v, t)| format!("{k}{s}:{t}{v}"))
-                .collect();
-            format!("{lead}{open}{}{close}", body.join(comma))
+            format!("{lead}{open}{}{close}", members(entries, comma))
         })
 }
 
@@ -149,11 +160,7 @@ fn plain_like() -> impl Strategy<Value = String> {
         ],
     )
         .prop_map(|(entries, lead, mutate, at, with)| {
-            let body: Vec<String> = entries
-                .into_iter()
-                .map(|(k, s, v, t)| format!("{k}{s}:{t}{v}"))
-                .collect();
-            let mut text = format!("{lead}{{{}}}", body.join(","));
+            let mut text = format!("{lead}{{{}}}", members(entries, ","));
             if mutate {
                 let i = at.index(text.len());
                 if text.is_char_boundary(i) && text.is_char_boundary(i + 1) {

@@ -35,6 +35,8 @@ function watchChunks(page) {
 }
 
 const settle = (page) => page.waitForTimeout(300);
+/** Waits until the run ends (the result's phase is `done`). */
+const finished = (page) => page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
 
 test('the release build has chunks loaded on demand: the diagnosis, the demo, the team sweep, opening a report, the exports', () => {
   for (const name of ['diagnosis', 'demo', 'team', 'report', 'export']) {
@@ -73,7 +75,7 @@ test('the first use of the form fetches the diagnosis chunk, once; the tree then
   await page.hover('#decision-tree');
   await page.selectOption('#mode', 'demo');
   await page.click('#diagnose');
-  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await finished(page);
   assert.equal(fetched.filter((c) => c === 'split_diagnosis').length, 1, 'the chunk is fetched once');
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -100,7 +102,7 @@ test('a Diagnose pressed before the diagnosis chunk is in waits for it, then run
   assert.match(await page.textContent('#run-status'), /Diagnosing/);
   assert.equal(await page.getAttribute('.result', 'data-diagnosis'), 'loading');
   release();
-  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await finished(page);
   assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
   assert.equal(fetched.filter((c) => c === 'split_diagnosis').length, 1);
   assert.deepEqual(page.problems, []);
@@ -114,14 +116,14 @@ test('the Demo fetches its chunk on its first run, and only then', async () => {
   await settle(page);
   assert.ok(!fetched.includes('split_demo'), `picking Demo fetches no demo code yet: ${fetched}`);
   await page.click('#diagnose');
-  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await finished(page);
   assert.ok(fetched.includes('split_demo'), `the demo's chunk was fetched: ${fetched}`);
   assert.ok(!fetched.some((c) => ['split_team', 'split_report', 'split_export'].includes(c)), `only the demo's: ${fetched}`);
   // A second run uses the chunk already there.
   const count = fetched.length;
   await page.selectOption('#scenario', 'logged-out');
   await page.click('#diagnose');
-  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await finished(page);
   assert.equal(fetched.length, count, 'the chunk is fetched once');
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -144,7 +146,7 @@ test('the exports fetch their chunk on the first export (or when its toolbar fir
   const fetched = watchChunks(page);
   await page.selectOption('#mode', 'demo');
   await page.click('#diagnose');
-  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await finished(page);
   await settle(page);
   assert.ok(!fetched.includes('split_export'), `a finished run fetches no export code yet: ${fetched}`);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
@@ -189,7 +191,7 @@ test('a chunk that cannot load says so on the page, and the next try loads it', 
   // Back online: the next run fetches the chunk and diagnoses; the message goes.
   await page.unroute('**/split_demo-*.wasm');
   await page.click('#diagnose');
-  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await finished(page);
   assert.ok(await page.isHidden('#demo-error'), 'the message is gone');
   assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
 
@@ -248,7 +250,7 @@ test('a diagnosis chunk that cannot load says so beside the result, never "Diagn
   // Back online: the next Diagnose fetches it and runs; the message goes.
   await page.unroute('**/split_diagnosis-*.wasm');
   await page.click('#diagnose');
-  await page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
+  await finished(page);
   assert.ok(await page.isHidden('#diagnosis-error'), 'the message is gone');
   assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
   assert.ok(fetched.filter((c) => c === 'split_diagnosis').length >= 2, `fetched again: ${fetched}`);
