@@ -115,6 +115,15 @@ on_demand! {
 }
 
 on_demand! {
+    /// Plays the rehearsal of a diagnosis (chunk `diagnosis`: `src/rehearsal.rs`) when the
+    /// browser is next idle, nothing sent. Called through [`rehearse_once`].
+    in chunk diagnosis:
+    pub fn rehearse(page_url: String) -> () {
+        crate::rehearsal::when_idle(page_url)
+    }
+}
+
+on_demand! {
     /// Starts a Team sweep and answers the handle that cancels it (chunk `team`: the sweep
     /// machine `src/engine/sweep/*` and its driver `src/sweep_run.rs`). The table and its
     /// exports stay with the Team view.
@@ -263,6 +272,23 @@ pub fn start_diagnosis_now(
         return Err(Unavailable);
     }
     ready_now(start_diagnosis(inputs, cached, now_ms, backend, report))
+}
+
+/// Plays the rehearsal (`src/rehearsal.rs`) once per page, once the diagnosis chunk is in: the
+/// first real run then finds its code compiled. Does nothing before the chunk is in, or a
+/// second time.
+pub fn rehearse_once(page_url: String) {
+    if !diagnosis_loaded() || REHEARSED.with(|r| r.replace(true)) {
+        return;
+    }
+    // Its own split function: its loader finds the chunk already fetched.
+    leptos::task::spawn_local(async move {
+        let _ = rehearse(page_url).await;
+    });
+}
+
+thread_local! {
+    static REHEARSED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// [`result_view`] at once, for a reactive view. `Err` when the chunk is not in yet.

@@ -9,6 +9,7 @@ pub mod inputs;
 pub mod link;
 pub mod percent;
 pub mod profile;
+pub mod rehearsal;
 pub mod relay;
 pub mod report;
 pub mod session;

@@ -201,13 +201,32 @@ fn start_fetch(
             .ok()
         })
     };
+    let built = build_request(url, method, headers, body, Some(&controller.signal()));
+    let (handed, sent) = match (built, web_sys::window()) {
+        (Ok(request), Some(window)) => {
+            let handed = now_ms();
+            let promise = window.fetch_with_request(&request);
+            (handed, Sent::Fetching(JsFuture::from(promise)))
+        }
+        (Err(error), _) => (now_ms(), Sent::Refused(error)),
+        (_, None) => (now_ms(), Sent::Refused("no window to fetch from".into())),
+    };
+    (handed, sent.finish(timer, timed_out, elapsed))
+}
+
+/// The browser's request for `url`, built but not sent.
+fn build_request(
+    url: &str,
+    method: crate::profile::Method,
+    headers: &[(String, String)],
+    body: Option<&str>,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<web_sys::Request, String> {
     let method = match method {
         crate::profile::Method::Get => HttpMethod::GET,
         crate::profile::Method::Post => HttpMethod::POST,
     };
-    let mut builder = RequestBuilder::new(url)
-        .method(method)
-        .abort_signal(Some(&controller.signal()));
+    let mut builder = RequestBuilder::new(url).method(method).abort_signal(signal);
     for (name, value) in headers {
         builder = builder.header(name, value);
     }
@@ -215,17 +234,45 @@ fn start_fetch(
         Some(body) => builder.body(body.to_string()),
         None => builder.build(),
     };
-    let (handed, sent) = match (built, web_sys::window()) {
-        (Ok(built), Some(window)) => {
-            let request: web_sys::Request = built.into();
-            let handed = now_ms();
-            let promise = window.fetch_with_request(&request);
-            (handed, Sent::Fetching(JsFuture::from(promise)))
+    built.map(Into::into).map_err(|error| error.to_string())
+}
+
+/// The rehearsal's transport (`src/rehearsal.rs`): `request` built for the network as a run
+/// builds it, then dropped unsent, and `canned` read back as the browser's answer to it is read.
+/// Nothing is fetched and nothing is counted in the page's timings.
+pub async fn rehearse_answer(
+    request: &Request,
+    canned: Response,
+    relay: &Relay,
+    page_url: &str,
+) -> Answer {
+    let url = target_url(request, relay, page_url);
+    let built = build_request(
+        &url,
+        request.method,
+        &request.headers,
+        request.body.as_deref(),
+        None,
+    );
+    if built.is_err() {
+        return Answer::Response(canned);
+    }
+    let init = web_sys::ResponseInit::new();
+    init.set_status(canned.status);
+    if let Ok(headers) = web_sys::Headers::new() {
+        for (name, value) in &canned.headers {
+            let _ = headers.append(name, value);
         }
-        (Err(error), _) => (now_ms(), Sent::Refused(error.to_string())),
-        (_, None) => (now_ms(), Sent::Refused("no window to fetch from".into())),
+        init.set_headers(&headers);
+    }
+    let Ok(response) = web_sys::Response::new_with_opt_str_and_init(Some(&canned.body), &init)
+    else {
+        return Answer::Response(canned);
     };
-    (handed, sent.finish(timer, timed_out, elapsed))
+    let started = now_ms();
+    let elapsed = move || (now_ms() - started).max(0.0) as u64;
+    let arrived = Sent::Fetching(JsFuture::from(Promise::resolve(&JsValue::from(response))));
+    arrived.finish(None, Rc::default(), elapsed).await
 }
 
 /// A request handed to `fetch`, or refused before it.

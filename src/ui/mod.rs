@@ -189,6 +189,7 @@ pub fn App(site: SiteConfig) -> impl IntoView {
                     if let Some(plan) = queued.try_update_value(Option::take).flatten() {
                         launch(plan);
                     }
+                    chunks::rehearse_once(browser::page_url());
                 }
                 Err(unavailable) => {
                     queued.set_value(None);
@@ -502,6 +503,32 @@ fn title(phase: Signal<Phase>) -> impl Fn() -> &'static str + Send + Sync + Copy
         Phase::Idle => "How the diagnosis decides",
         _ => "The checks",
     }
+}
+
+/// Builds the result views for the finished `tree` in an element outside the document and takes
+/// them down at once: the rehearsal's last step (`src/rehearsal.rs`), so that the first real
+/// verdict is drawn by code the browser has already compiled. Nothing is drawn, focused or
+/// announced, and the page's own signals are not touched.
+pub fn rehearse_result(tree: Tree) {
+    use wasm_bindgen::JsCast;
+    let parent = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("div").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    let Some(parent) = parent else {
+        return;
+    };
+    let shown = leptos::mount::mount_to(parent, move || {
+        result_content(ResultArgs {
+            tree: Signal::stored(Some(tree)),
+            phase: Signal::stored(Phase::Done),
+            last_run: Callback::new(|()| None),
+            on_run_again: Callback::new(|()| {}),
+            on_curl: Callback::new(|_| {}),
+            notice: RwSignal::new(String::new()),
+        })
+    });
+    drop(shown);
 }
 
 /// The result section's content once the diagnosis chunk is in (called there:

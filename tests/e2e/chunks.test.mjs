@@ -81,6 +81,29 @@ test('the first use of the form fetches the diagnosis chunk, once; the tree then
   await page.close();
 });
 
+test('once the diagnosis chunk is in, the page rehearses a diagnosis at idle (src/rehearsal.rs): nothing sent, drawn, counted or moved', async () => {
+  const page = await openPage(browser.context, `${site.url}#tenant=acme&client_id=app-1&user=11111111-2222-3333-4444-555555555555`);
+  const requests = [];
+  page.on('request', (request) => requests.push(request.url()));
+  await page.focus('#client_secret');
+  await page.keyboard.type('s3cret');
+  await page.waitForSelector('.result[data-diagnosis=ready]', { timeout: 20000 });
+  await page.waitForFunction(() => performance.getEntriesByName('doctor:rehearsed').length === 1, null, { timeout: 10000 });
+  await settle(page);
+  const origin = new URL(site.url).origin;
+  const other = requests.filter((url) => !(url.startsWith(origin) && /\/(split|chunk)_[^/]*\.wasm$/.test(url)));
+  assert.deepEqual(other, [], 'only the chunk files were requested: no call, no relay probe');
+  assert.equal(await page.evaluate(() => window.__doctorTimings), undefined, 'no run was counted');
+  assert.equal((await page.$$('[data-verdict]')).length, 0, 'no verdict is drawn');
+  assert.equal(await page.getAttribute('.result', 'data-phase'), 'idle');
+  assert.equal(await page.getAttribute('.result', 'data-run'), '0');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'client_secret', 'the focus stays where the person is typing');
+  assert.equal(await page.inputValue('#client_secret'), 's3cret');
+  assert.equal((await page.$$('#decision-tree [data-check][data-outcome=pass]')).length, 0, 'the tree shows no result');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('the pointer entering the result section fetches the diagnosis chunk', async () => {
   const page = await openPage(browser.context, site.url);
   const fetched = watchChunks(page);
