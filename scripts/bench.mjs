@@ -16,7 +16,8 @@ const PATHS = option('paths', [
   'logged-in', 'logged-out', 'wrong-environment', 'bad-credentials', 'user-not-found',
   'platform-logged-in', 'platform-logged-out', 'platform-discovery-failed',
 ].join(',')).split(',');
-const DIST = new URL('../dist/', import.meta.url).pathname;
+// Another build's dist/ (BENCH_DIST=/path/to/dist/) to compare two builds back to back.
+const DIST = process.env.BENCH_DIST ?? new URL('../dist/', import.meta.url).pathname;
 // The binaries of the relay's own optimised profile (`BENCH_PROFILE=dev` for a debug build).
 const start = (name, args) => startBinary(name, args, { profile: PROFILE });
 const run = (name, args) => runBinary(name, args, { profile: PROFILE });
