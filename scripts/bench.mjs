@@ -103,6 +103,17 @@ async function once(context, url, scenario) {
     for (let i = 0; i < rounds; i++) await (await fetch(url, { cache: 'no-store' })).text();
     return performance.now() - from;
   }, { url: figures.lastUrl, rounds: figures.rounds });
+  // The browser's own cost of one fetch, with no delay behind it: the relay's /healthz, which the
+  // relay answers itself (median of 10, one after the other).
+  figures.instant = await page.evaluate(async (url) => {
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      const from = performance.now();
+      await (await fetch(url, { cache: 'no-store' })).text();
+      times.push(performance.now() - from);
+    }
+    return times.sort((a, b) => a - b)[5];
+  }, `${new URL(figures.lastUrl).origin}/healthz`);
   await page.close();
   return figures;
 }
@@ -154,6 +165,7 @@ try {
         decided: median(results.map((r) => r.decided)),
         toStart: median(results.map((r) => r.toStart)),
         bare: median(results.map((r) => r.bare)),
+        instant: median(results.map((r) => r.instant)),
       });
     }
   }
@@ -173,12 +185,12 @@ for (const r of rows) {
   console.log(`| ${r.setup} | ${r.path} | ${r.rounds} | ${r.floor} | ${f(r.total, 1)} | ${f(r.ratio, 3)} | ${r.goal ? 'yes' : 'NO'} | ${f(r.network, 1)} | ${f(r.outside, 1)} | ${f(r.ownMedian, 2)} / ${f(r.ownMax, 2)} | ${f(r.usable)} |`);
 }
 console.log('\nWhere the time goes (medians, ms; a round trip is from the first fetch of a round to its last answer\'s last byte, both on the browser\'s clock, so it holds the delay, the relay, the simulated tenant and the browser\'s own handling of the requests; between rounds is from that last byte to the next fetch: the browser handing the answer over, and the page; run start is when the click handler had the run allowed and started; decided is when the engine had the verdict, the rest of last answer→verdict being its drawing):\n');
-console.log('| set-up | verdict path | click→1st request (of it: click→run start) | round trips | between rounds | last answer→verdict (of it: →decided) | the same round trips as bare fetches |');
-console.log('|---|---|---:|---:|---:|---:|---:|');
+console.log('| set-up | verdict path | click→1st request (of it: click→run start) | round trips | between rounds | last answer→verdict (of it: →decided) | the same round trips as bare fetches | one fetch with no delay |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 const list = (values) => values.map((v) => f(v, 1)).join(' · ') || '–';
 for (const r of rows) {
-  console.log(`| ${r.setup} | ${r.path} | ${f(r.firstRequest, 1)} (${f(r.toStart, 1)}) | ${list(r.trips)} | ${list(r.gaps)} | ${f(r.tail, 1)} (${f(r.decided, 1)}) | ${f(r.bare, 1)} |`);
+  console.log(`| ${r.setup} | ${r.path} | ${f(r.firstRequest, 1)} (${f(r.toStart, 1)}) | ${list(r.trips)} | ${list(r.gaps)} | ${f(r.tail, 1)} (${f(r.decided, 1)}) | ${f(r.bare, 1)} | ${f(r.instant, 1)} |`);
 }
-console.log('\n(bare fetches: as many plain GETs of the URL of the run\'s last answer as the run has rounds, one after the other, in the same page after the run: the relay, the tenant\'s delay and the browser, without the page.)');
+console.log('\n(bare fetches: as many plain GETs of the URL of the run\'s last answer as the run has rounds, one after the other, in the same page after the run: the relay, the tenant\'s delay and the browser, without the page. One fetch with no delay: a GET of the relay\'s own /healthz, no tenant behind it, median of 10: what the browser and the loopback add to every round trip.)');
 const misses = rows.filter((r) => !r.goal).length;
 console.log(misses ? `\n${misses} path(s) above 1.05 × floor + 10 ms` : '\nevery path within 1.05 × floor + 10 ms');

@@ -4,8 +4,10 @@
 //! Send first, render after: when an answer completes a round, the next round's requests are
 //! handed to `fetch` before anything is drawn; the tree is drawn in the next animation frame, once
 //! for every answer that arrived since the last frame (the first round's tree too: the page draws
-//! nothing of a run before its first requests have left). The page's own time per round (answer
-//! in, next request out) is recorded in [`crate::timings`].
+//! nothing of a run before its first requests have left), and not while a round is half
+//! answered (its last answer, and the next round, would wait for the drawing; see
+//! [`render_next_frame`]). The page's own time per round (answer in, next request out) is
+//! recorded in [`crate::timings`].
 //!
 //! Verdict first: the last answer's verdict is reported at once ([`Progress::Done`]), drawn into
 //! the tree the page already shows, so that only the verdict and the finished state (Diagnose
@@ -42,7 +44,15 @@ struct Run {
     frame_pending: Cell<bool>,
     /// The last live tree given to the page, while the run goes.
     drawn: RefCell<Option<Tree>>,
+    /// Requests sent and not answered yet.
+    in_flight: Cell<usize>,
+    /// When the first answer of a round that is still partly in flight arrived.
+    round_answered_at: Cell<Option<f64>>,
 }
+
+/// How long a live render waits, from the first answer of a round, for the rest of that round
+/// (see [`render_next_frame`]).
+const ROUND_HOLD_MS: f64 = 100.0;
 
 /// Starts `diagnosis` and answers the handle that cancels it.
 pub fn start(
@@ -58,6 +68,8 @@ pub fn start(
         report: Box::new(report),
         frame_pending: Cell::new(false),
         drawn: RefCell::new(None),
+        in_flight: Cell::new(0),
+        round_answered_at: Cell::new(None),
     });
     timings::run_started();
     pump(&run);
@@ -69,6 +81,7 @@ fn pump(run: &Rc<Run>) {
     let step = run.diagnosis.borrow_mut().poll();
     match step {
         Step::Send(requests) => {
+            run.in_flight.set(run.in_flight.get() + requests.len());
             for request in requests {
                 // Handed to `fetch` here and now, before anything else the page has queued.
                 let answer = run.backend.answer(&request, &run.cancel);
@@ -79,6 +92,12 @@ fn pump(run: &Rc<Run>) {
                         return;
                     }
                     timings::answer_arrived();
+                    run.in_flight.set(run.in_flight.get().saturating_sub(1));
+                    if run.in_flight.get() == 0 {
+                        run.round_answered_at.set(None);
+                    } else if run.round_answered_at.get().is_none() {
+                        run.round_answered_at.set(Some(crate::net::now_ms()));
+                    }
                     run.diagnosis.borrow_mut().receive(request.id, answer);
                     pump(&run);
                     render_next_frame(&run);
@@ -136,6 +155,12 @@ fn after_next_paint(task: impl FnOnce() + 'static) {
 }
 
 /// Draws the live tree in the next animation frame, once however many answers arrive before it.
+///
+/// Not in the middle of a round: while some answers of a round are in and others still in flight
+/// (they mostly come within milliseconds of each other), drawing would hold up the last answer,
+/// and with it the next round, for as long as the drawing takes. So the drawing waits for the
+/// round's last answer, up to [`ROUND_HOLD_MS`] after its first one (a slow call still lets the
+/// others' results show), frame by frame.
 fn render_next_frame(run: &Rc<Run>) {
     if run.frame_pending.replace(true) {
         return;
@@ -145,6 +170,14 @@ fn render_next_frame(run: &Rc<Run>) {
         target.frame_pending.set(false);
         // A finished or cancelled run has already drawn its last state.
         if target.cancel.is_cancelled() || target.diagnosis.borrow().is_finished() {
+            return;
+        }
+        let mid_round = target
+            .round_answered_at
+            .get()
+            .is_some_and(|at| crate::net::now_ms() - at < ROUND_HOLD_MS);
+        if mid_round {
+            render_next_frame(&target);
             return;
         }
         let tree = target.diagnosis.borrow().tree();

@@ -69,13 +69,20 @@ pub fn DecisionTree(
         <ul class="tree" role="tree" aria-label="Diagnosis checks" id="decision-tree" data-finished=finished on:keydown=on_key>
             <For
                 each=nodes
-                key=|node| (node.id, node.outcome, node.exchanges.len(), node.summary.clone(), node.branch.clone())
+                // An exchange answered while its check still runs (the rest of its round out)
+                // draws the check again, with that answer.
+                key=|node| (node.id, node.outcome, node.exchanges.len(), answered(node), node.summary.clone(), node.branch.clone())
                 let:node
             >
                 <CheckItem node=node open=open active=active problems_only=problems_only on_curl=on_curl />
             </For>
         </ul>
     }
+}
+
+/// How many of a check's calls have their answer.
+fn answered(node: &CheckNode) -> usize {
+    node.exchanges.iter().filter(|e| !e.in_flight()).count()
 }
 
 #[component]

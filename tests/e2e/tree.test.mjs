@@ -44,6 +44,31 @@ test('before any run the whole tree can be explored', async () => {
   await page.close();
 });
 
+test('the answers of a round half answered are drawn within a fraction of a second, not only when its slow call ends (src/run.rs)', async () => {
+  // The timeout scenario holds every agent state call for 20 s; with the agent ID typed, that call
+  // goes out beside the user lookup and the all-agents list. The live tree waits for a round's
+  // last answer to draw (so that drawing never holds up the next round), but at most 100 ms, and
+  // then shows the answers that are in.
+  const scenario = cases.find((c) => c.id === 'timeout');
+  const params = new URLSearchParams(scenario.fragment);
+  params.set('agent', '4021');
+  params.set('timeout', '6');
+  const page = await openPage(browser.context, `${relay.url}/#${params}`);
+  await page.fill('#client_secret', scenario.secret);
+  if (await page.isVisible('#confirm-destination')) await page.click('#confirm-destination');
+  await page.waitForSelector('.result[data-diagnosis=ready]');
+  const clicked = Date.now();
+  await page.click('#diagnose');
+  // The check settles with its round; the user lookup's own answer shows as it arrives.
+  await page.waitForFunction(() => /→ 200/.test(document.querySelector('[data-check=user] .exchange-line')?.textContent ?? ''), null, { timeout: 3000 });
+  assert.ok(Date.now() - clicked < 3000, 'the answer of the user lookup is drawn while the slow call goes on');
+  assert.equal(await page.getAttribute('.result', 'data-phase'), 'running', 'the slow call is still out');
+  assert.match(await page.textContent('[data-check=agent_state] .exchange-line'), /waiting/);
+  assert.equal(await page.$('[data-verdict]'), null);
+  await page.click('#cancel');
+  await page.close();
+});
+
 test('the keyboard walks and opens the tree (ARIA tree pattern)', async () => {
   const { page } = await diagnosed('wrong-environment');
   assert.equal(await page.getAttribute('[role=tree]', 'aria-label'), 'Diagnosis checks');
