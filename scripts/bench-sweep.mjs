@@ -9,7 +9,7 @@
 // Needs: trunk build --release; cargo build -p agent-state-doctor-relay --bins.
 // Run: node scripts/bench-sweep.mjs   (bench.sh: add the line `node scripts/bench-sweep.mjs`)
 import { execFileSync } from 'node:child_process';
-import { launchBrowser, openPage, startBinary, runBinary, DIST } from '../tests/e2e/harness.mjs';
+import { startRelayWithSim, openPage } from '../tests/e2e/harness.mjs';
 
 const SIZES = [10, 100, 1000, 5000];
 const root = new URL('..', import.meta.url).pathname;
@@ -18,10 +18,8 @@ const native = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', 
   cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
 }));
 
-const sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-const relay = await startBinary('doctor-relay', ['--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet']);
-const browser = await launchBrowser();
-const cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--api-host', sim.url, '--relay', '/relay/']));
+const env = await startRelayWithSim({ scenarios: { apiHost: true } });
+const { relay, browser, cases } = env;
 const scenario = cases.find((c) => c.id === 'platform-logged-in');
 
 const page_ = {};
@@ -54,9 +52,7 @@ try {
     await page.close();
   }
 } finally {
-  await browser.close();
-  await relay.stop();
-  await sim.stop();
+  await env.stop();
 }
 
 console.log('| agents | sweep: requests | rounds | time at 50 ms | page CPU | page JS heap (growth) | one at a time: requests | rounds | time at 50 ms |');

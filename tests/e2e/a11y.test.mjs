@@ -5,30 +5,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveStatic, launchBrowser, openPage, startBinary, runBinary, waitForVerdict, DIST } from './harness.mjs';
+import { startRelayWithSim, openPage, waitForVerdict } from './harness.mjs';
 import { auditBothThemes, audited, AXE_TAGS } from './a11y.mjs';
 
+let env;
 let site;
 let browser;
-let sim;    // the simulated tenant over HTTP, for the Team view
+let cases;  // the simulated tenant's scenarios, with its address as the API host
 let relay;  // serves the page and relays to the sim
 const HELD_RELAY = 'https://relay.example/';
 const WITH_RELAY = `#tenant=acme&user=u-1&client_id=cid&relay=${encodeURIComponent(HELD_RELAY)}`;
 
 before(async () => {
-  site = await serveStatic(DIST, '/tools/doctor/');
-  browser = await launchBrowser();
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
+  env = await startRelayWithSim({ site: true, scenarios: { apiHost: true } });
+  ({ site, browser, relay, cases } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  for (const server of [sim, relay]) await server?.stop();
-});
+after(() => env?.stop());
 
 /** The demo tenant on `scenario`, diagnosed to its verdict. */
 async function demo(scenario) {
@@ -116,7 +109,6 @@ test('the report banner, with the recorded and today\'s verdicts side by side', 
 });
 
 test('the Team view with results', async () => {
-  const cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--api-host', sim.url, '--relay', '/relay/']));
   const scenario = cases.find((c) => c.id === 'platform-logged-in');
   const page = await openPage(browser.context, `${relay.url}/#${scenario.fragment}`);
   await page.fill('#client_id', 'demo-sweep-200');

@@ -5,11 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import {
-  serveStatic, launchBrowser, openPage, startBinary, runBinary, diagnose, waitForVerdict, DIST,
-} from './harness.mjs';
+import { startRelayWithSim, openPage, diagnose, waitForVerdict, DIST } from './harness.mjs';
 
-let sim;      // the simulated tenant over HTTP
+let env;      // the simulated tenant, the relay, the plain site and the browser
 let relay;    // serves the page and relays every call to the sim
 let site;     // the page on a plain static server
 let evil;     // the hostile relay: a local server that records every request it receives
@@ -30,11 +28,8 @@ async function recordingServer(handler) {
 }
 
 before(async () => {
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
-  site = await serveStatic(DIST, '/tools/doctor/');
+  env = await startRelayWithSim({ site: true });
+  ({ relay, site, browser, cases } = env);
   evil = await recordingServer();
   framer = await recordingServer((req, res) => {
     const src = decodeURIComponent(new URL(req.url, 'http://x').searchParams.get('src') ?? '');
@@ -42,14 +37,11 @@ before(async () => {
     res.end(`<!doctype html><title>framer</title><h1>Win a prize</h1>
       <iframe id="victim" src="${src.replace(/"/g, '&quot;')}" width="1000" height="800"></iframe>`);
   });
-  browser = await launchBrowser();
-  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--relay', '/relay/']));
 });
 
 after(async () => {
-  await browser?.close();
-  for (const server of [site, evil, framer]) await server?.close();
-  for (const server of [sim, relay]) await server?.stop();
+  for (const server of [evil, framer]) await server?.close();
+  await env?.stop();
 });
 
 const loggedIn = () => cases.find((c) => c.id === 'logged-in');

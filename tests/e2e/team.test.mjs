@@ -5,9 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launchBrowser, openPage, startBinary, runBinary, secretLeaks, screenshotPath, DIST } from './harness.mjs';
+import { startRelayWithSim, openPage, secretLeaks, screenshotPath } from './harness.mjs';
 
-let sim;
+let env;
 let relay;
 let browser;
 let cases;
@@ -27,18 +27,11 @@ function expected(i) {
 const userId = (i) => `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
 
 before(async () => {
-  sim = await startBinary('sim-tenant', ['--listen', '127.0.0.1:0', '--quiet']);
-  relay = await startBinary('doctor-relay', [
-    '--listen', '127.0.0.1:0', '--serve', DIST, '--upstream-override', sim.url, '--quiet',
-  ]);
-  browser = await launchBrowser();
-  cases = JSON.parse(await runBinary('sim-tenant', ['--scenarios', '--api-host', sim.url, '--relay', '/relay/']));
+  env = await startRelayWithSim({ scenarios: { apiHost: true } });
+  ({ relay, browser, cases } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  for (const server of [sim, relay]) await server?.stop();
-});
+after(() => env?.stop());
 
 /** Opens the page with the platform demo's form, on the sweep tenant's client. */
 async function openSweepPage() {
