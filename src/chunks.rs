@@ -245,18 +245,43 @@ pub async fn load_diagnosis() -> Result<(), Unavailable> {
         // the chunk already fetched), so that both are ready at the first poll afterwards.
         __wasm_split_preload_start_diagnosis().await?;
         __wasm_split_preload_result_view().await?;
-        DIAGNOSIS_LOADED.with(|loaded| loaded.set(true));
+        Ahead::Diagnosis.arrived();
     }
     Ok(())
 }
 
-thread_local! {
-    static DIAGNOSIS_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(!cfg!(feature = "split")) };
-}
-
 /// Whether the diagnosis chunk is in the page (always, in a build without the split).
 pub fn diagnosis_loaded() -> bool {
-    DIAGNOSIS_LOADED.with(std::cell::Cell::get)
+    Ahead::Diagnosis.is_in()
+}
+
+/// The chunks the page brings in ahead of their use ([`load_diagnosis`], [`load_demo`]), so
+/// that their calls then start at once.
+#[derive(Clone, Copy)]
+enum Ahead {
+    Diagnosis = 0,
+    Demo = 1,
+}
+
+thread_local! {
+    /// Per [`Ahead`], whether it is in (from the start, in a build without the split).
+    static AHEAD_IN: std::cell::Cell<[bool; 2]> =
+        const { std::cell::Cell::new([!cfg!(feature = "split"); 2]) };
+}
+
+impl Ahead {
+    fn is_in(self) -> bool {
+        AHEAD_IN.with(|chunks| chunks.get()[self as usize])
+    }
+
+    #[cfg(feature = "split")]
+    fn arrived(self) {
+        AHEAD_IN.with(|chunks| {
+            let mut now = chunks.get();
+            now[self as usize] = true;
+            chunks.set(now);
+        });
+    }
 }
 
 /// [`start_diagnosis`] at once, without a turn of the event loop: the first round leaves within
@@ -320,17 +345,13 @@ pub async fn load_demo() -> Result<(), Unavailable> {
     #[cfg(feature = "split")]
     {
         __wasm_split_preload_demo_answer().await?;
-        DEMO_LOADED.with(|loaded| loaded.set(true));
+        Ahead::Demo.arrived();
     }
     Ok(())
-}
-
-thread_local! {
-    static DEMO_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(!cfg!(feature = "split")) };
 }
 
 /// Whether the demo's chunk is in the page (always, in a build without the split): a Demo run
 /// then starts at once, like any other.
 pub fn demo_loaded() -> bool {
-    DEMO_LOADED.with(std::cell::Cell::get)
+    Ahead::Demo.is_in()
 }

@@ -46,20 +46,25 @@ fn value() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A key a config holds, or `colour` (one it does not), quoted.
+fn named_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("relay"),
+        Just("profile"),
+        Just("environment"),
+        Just("api_host"),
+        Just("timeout"),
+        Just("issuer"),
+        Just("api_version"),
+        Just("colour"),
+    ]
+    .prop_map(|k| format!("\"{k}\""))
+}
+
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
-        prop_oneof![
-            Just("relay"),
-            Just("profile"),
-            Just("environment"),
-            Just("api_host"),
-            Just("timeout"),
-            Just("issuer"),
-            Just("api_version"),
-            Just("colour"),
-            Just("Relay"),
-        ]
-        .prop_map(|k| format!("\"{k}\"")),
+        named_key(),
+        Just("\"Relay\"".to_string()),
         "\"[a-z_\\\\]{0,8}\"",
         "[a-z]{0,3}",
     ]
@@ -128,20 +133,7 @@ fn plain_like() -> impl Strategy<Value = String> {
         ]
         .prop_map(str::to_string),
     ];
-    let good_key = prop_oneof![
-        prop_oneof![
-            Just("relay"),
-            Just("profile"),
-            Just("environment"),
-            Just("api_host"),
-            Just("timeout"),
-            Just("issuer"),
-            Just("api_version"),
-            Just("colour"),
-        ]
-        .prop_map(|k| format!("\"{k}\"")),
-        "\"[a-z_\u{e9}]{0,6}\"",
-    ];
+    let good_key = prop_oneof![named_key(), "\"[a-z_\u{e9}]{0,6}\"",];
     let ws = "[ \n\r\t]{0,2}";
     (
         prop::collection::vec((good_key, ws, good_value, ws), 0..8),

@@ -35,6 +35,21 @@ function watchChunks(page) {
 }
 
 const settle = (page) => page.waitForTimeout(300);
+
+/** Lets `chunk` load again and presses Diagnose: the run ends on one verdict, `alert` is gone. */
+async function diagnoseAgainOnline(page, chunk, alert) {
+  await page.unroute(`**/${chunk}-*.wasm`);
+  await page.click('#diagnose');
+  await finished(page);
+  assert.ok(await page.isHidden(alert), 'the message is gone');
+  assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
+}
+
+/** Nothing went wrong with the page itself: no uncaught error, no panic screen. */
+async function noCrash(page, errors) {
+  assert.deepEqual(errors, [], 'no uncaught error, no panic');
+  assert.equal(await page.$('.crash'), null, 'no panic screen');
+}
 /** Waits until the run ends (the result's phase is `done`). */
 const finished = (page) => page.waitForFunction(() => document.querySelector('.result')?.dataset.phase === 'done', null, { timeout: 30000 });
 
@@ -212,11 +227,7 @@ test('a chunk that cannot load says so on the page, and the next try loads it', 
   assert.ok(await page.isEnabled('#diagnose'), 'the button works again');
 
   // Back online: the next run fetches the chunk and diagnoses; the message goes.
-  await page.unroute('**/split_demo-*.wasm');
-  await page.click('#diagnose');
-  await finished(page);
-  assert.ok(await page.isHidden('#demo-error'), 'the message is gone');
-  assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
+  await diagnoseAgainOnline(page, 'split_demo', '#demo-error');
 
   // Opening a report, with its chunk answered 404.
   await page.route('**/split_report-*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
@@ -242,8 +253,7 @@ test('a chunk that cannot load says so on the page, and the next try loads it', 
   assert.match(await page.textContent('#sweep-load-error'), /^The Team view's sweep could not load: /);
   assert.ok(await page.isEnabled('#sweep'), 'the Sweep button works again');
 
-  assert.deepEqual(errors, [], 'no uncaught error, no panic');
-  assert.equal(await page.$('.crash'), null, 'no panic screen');
+  await noCrash(page, errors);
   await page.close();
 });
 
@@ -271,13 +281,8 @@ test('a diagnosis chunk that cannot load says so beside the result, never "Diagn
   assert.ok(await page.isEnabled('#diagnose'), 'the button works again');
 
   // Back online: the next Diagnose fetches it and runs; the message goes.
-  await page.unroute('**/split_diagnosis-*.wasm');
-  await page.click('#diagnose');
-  await finished(page);
-  assert.ok(await page.isHidden('#diagnosis-error'), 'the message is gone');
-  assert.equal((await page.$$('[data-verdict]')).length, 1, 'one verdict');
+  await diagnoseAgainOnline(page, 'split_diagnosis', '#diagnosis-error');
   assert.ok(fetched.filter((c) => c === 'split_diagnosis').length >= 2, `fetched again: ${fetched}`);
-  assert.deepEqual(errors, [], 'no uncaught error, no panic');
-  assert.equal(await page.$('.crash'), null, 'no panic screen');
+  await noCrash(page, errors);
   await page.close();
 });
